@@ -1,0 +1,12 @@
+/**
+ * The network abstraction and its provider SPI.
+ */
+module dev.batchudp.network {
+    requires java.logging;
+    requires com.google.common;
+
+    exports dev.batchudp.network;
+    exports dev.batchudp.network.spi;
+
+    uses dev.batchudp.network.spi.NetworkProvider;
+}

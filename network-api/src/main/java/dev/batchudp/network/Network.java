@@ -54,7 +54,8 @@ public interface Network extends Closeable {
      * @throws java.net.BindException if the address is in use or cannot be assigned
      * @throws ClosedNetworkException if this network is closed
      * @throws IllegalArgumentException if the address is unresolved or not of the family
-     * @throws IOException on any other failure, for example when the family is not supported here
+     * @throws AddressFamilyNotSupportedException if this network cannot open sockets of the family
+     * @throws IOException on any other failure
      */
     UdpConnection openUdp(UdpFamily family, InetSocketAddress local) throws IOException;
 

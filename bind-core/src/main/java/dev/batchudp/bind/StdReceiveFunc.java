@@ -1,0 +1,114 @@
+package dev.batchudp.bind;
+
+import dev.batchudp.bind.spi.Message;
+import dev.batchudp.network.DatagramTruncatedException;
+import dev.batchudp.network.SocketAddresses;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A receive function of a {@link StdNetBind}, bound to one {@link FamilySocket}. Owns its message
+ * array and endpoint cache, so it must be driven by one thread at a time (as wireguard-go does).
+ */
+final class StdReceiveFunc implements ReceiveFunc {
+    private static final Logger LOG = Logger.getLogger(StdReceiveFunc.class.getName());
+    private static final int ENDPOINT_CACHE_SIZE = 64;
+
+    private final FamilySocket socket;
+    private final Message[] msgs;
+    private final InetSocketAddress[] cachedAddresses = new InetSocketAddress[ENDPOINT_CACHE_SIZE];
+    private final StdNetEndpoint[] cachedEndpoints = new StdNetEndpoint[ENDPOINT_CACHE_SIZE];
+    private final LongAdder portUnreachable = new LongAdder();
+
+    StdReceiveFunc(FamilySocket socket) {
+        this.socket = socket;
+        if (socket.batching != null) {
+            msgs = new Message[socket.batchSize];
+            for (int i = 0; i < msgs.length; i++) {
+                msgs[i] = new Message();
+            }
+        } else {
+            msgs = null;
+        }
+    }
+
+    @Override
+    public int receive(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {
+        if (!socket.connection().isOpen()) {
+            throw new BindClosedException("bind socket " + socket.name + " is closed");
+        }
+        int batchSize = socket.batchSize;
+        if (packets.length < batchSize || sizes.length < batchSize || eps.length < batchSize) {
+            throw new IllegalArgumentException("receive buffers list shorter than bind batch size "
+                    + batchSize + ": packets " + packets.length + ", sizes " + sizes.length
+                    + ", eps " + eps.length);
+        }
+        return msgs != null ? receiveBatch(packets, sizes, eps, batchSize) : receiveOne(packets, sizes, eps);
+    }
+
+    private int receiveBatch(ByteBuffer[] packets, int[] sizes, Endpoint[] eps, int batchSize)
+            throws IOException {
+        for (int i = 0; i < batchSize; i++) {
+            msgs[i].reset().buffer(packets[i]);
+        }
+        int n = socket.batching.readBatch(msgs, batchSize);
+        for (int i = 0; i < n; i++) {
+            Message m = msgs[i];
+            sizes[i] = m.length();
+            eps[i] = endpoint(m.address());
+            m.buffer(null).address(null);
+        }
+        return n;
+    }
+
+    private int receiveOne(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {
+        ByteBuffer dst = packets[0];
+        int position = dst.position();
+        while (true) {
+            try {
+                InetSocketAddress sender = socket.connection().receive(dst);
+                sizes[0] = dst.position() - position;
+                eps[0] = endpoint(sender);
+                return 1;
+            } catch (DatagramTruncatedException e) {
+                sizes[0] = Math.max(e.datagramLength(), e.storedLength() + 1);
+                eps[0] = endpoint(e.sender());
+                return 1;
+            } catch (PortUnreachableException e) {
+                // An ICMP error for an earlier send; never tears the bind down (pitfalls 1.15).
+                portUnreachable.increment();
+                LOG.log(Level.FINE, "ignoring port unreachable on {0}", socket.name);
+            } finally {
+                dst.position(position);
+            }
+        }
+    }
+
+    /** Returns an endpoint for a source, reusing the one made for the same address recently. */
+    private StdNetEndpoint endpoint(InetSocketAddress source) {
+        int slot = (source.hashCode() & 0x7fffffff) % ENDPOINT_CACHE_SIZE;
+        InetSocketAddress cached = cachedAddresses[slot];
+        if (cached != null && (cached == source || cached.equals(source))) {
+            return cachedEndpoints[slot];
+        }
+        StdNetEndpoint ep = StdNetEndpoint.of(SocketAddresses.unmap(source));
+        cachedAddresses[slot] = source;
+        cachedEndpoints[slot] = ep;
+        return ep;
+    }
+
+    @Override
+    public String name() {
+        return socket.name;
+    }
+
+    @Override
+    public String toString() {
+        return "ReceiveFunc[" + socket.name + " " + socket.connection().localAddress() + "]";
+    }
+}

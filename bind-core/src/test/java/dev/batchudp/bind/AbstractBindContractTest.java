@@ -1,0 +1,421 @@
+package dev.batchudp.bind;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.batchudp.network.DatagramTooLargeException;
+import dev.batchudp.network.Network;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The contract every {@link StdNetBind} must keep on every network: subclass it with a network
+ * factory (and optionally options). Runs over 127.0.0.1 and ::1 only.
+ */
+@Timeout(30)
+public abstract class AbstractBindContractTest {
+    /** Receive buffers large enough for any UDP datagram. */
+    protected static final int MAX_DATAGRAM = 65_535;
+
+    protected Network network;
+    protected final List<Bind> binds = new ArrayList<>();
+    protected ExecutorService executor;
+
+    /** Returns a fresh network for one test; the test closes it. */
+    protected abstract Network newNetwork() throws IOException;
+
+    /** Returns the bind options under test. */
+    protected StdNetBindOptions options() {
+        return StdNetBindOptions.defaults();
+    }
+
+    /** Returns the batch size the bind is expected to have on this network. */
+    protected abstract int expectedBatchSize();
+
+    @BeforeEach
+    void setUpNetwork() throws IOException {
+        network = newNetwork();
+        executor = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bind-contract-receiver");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @AfterEach
+    void tearDownNetwork() throws IOException {
+        for (Bind bind : binds) {
+            bind.close();
+        }
+        executor.shutdownNow();
+        network.close();
+    }
+
+    protected StdNetBind newBind() {
+        StdNetBind bind = StdNetBind.create(network, options());
+        binds.add(bind);
+        return bind;
+    }
+
+    /** A receiver's slots, sized to the bind's batch size. */
+    protected static final class Slots {
+        final ByteBuffer[] packets;
+        final int[] sizes;
+        final Endpoint[] eps;
+
+        Slots(int batchSize, int bufferSize) {
+            packets = new ByteBuffer[batchSize];
+            sizes = new int[batchSize];
+            eps = new Endpoint[batchSize];
+            for (int i = 0; i < batchSize; i++) {
+                packets[i] = ByteBuffer.allocateDirect(bufferSize);
+            }
+        }
+
+        byte[] payload(int i) {
+            byte[] out = new byte[Math.min(sizes[i], packets[i].remaining())];
+            packets[i].duplicate().get(out);
+            return out;
+        }
+    }
+
+    /** Returns the receive function that serves a family: "v4"/"v6", or the dual-stack "v4v6". */
+    protected static ReceiveFunc func(Bind.Opened opened, boolean ipv6) {
+        for (ReceiveFunc f : opened.receiveFuncs()) {
+            if (f.name().equals(ipv6 ? "v6" : "v4") || f.name().equals("v4v6")) {
+                return f;
+            }
+        }
+        throw new AssertionError("no receive function for " + (ipv6 ? "IPv6" : "IPv4") + " in "
+                + opened.receiveFuncs());
+    }
+
+    /** Receives until {@code count} datagrams arrived, with a deadline. */
+    protected List<Received> receive(ReceiveFunc f, int batchSize, int count) throws Exception {
+        Future<List<Received>> result = executor.submit(() -> {
+            Slots slots = new Slots(batchSize, MAX_DATAGRAM);
+            List<Received> got = new ArrayList<>();
+            while (got.size() < count) {
+                int n = f.receive(slots.packets, slots.sizes, slots.eps);
+                assertThat(n).isBetween(1, batchSize);
+                for (int i = 0; i < n; i++) {
+                    if (slots.eps[i] != null) {
+                        got.add(new Received(slots.payload(i), slots.sizes[i], slots.eps[i]));
+                    }
+                }
+            }
+            return got;
+        });
+        return result.get(15, TimeUnit.SECONDS);
+    }
+
+    protected record Received(byte[] payload, int size, Endpoint from) {}
+
+    protected static ByteBuffer[] datagrams(String... texts) {
+        ByteBuffer[] out = new ByteBuffer[texts.length];
+        for (int i = 0; i < texts.length; i++) {
+            out[i] = ByteBuffer.wrap(texts[i].getBytes(UTF_8));
+        }
+        return out;
+    }
+
+    @Test
+    void openReturnsFunctionsInV4V6OrderAndTheBoundPort() throws IOException {
+        StdNetBind bind = newBind();
+        Bind.Opened opened = bind.open(0);
+        assertThat(opened.port()).isBetween(1, 65_535);
+        List<String> names = opened.receiveFuncs().stream().map(ReceiveFunc::name).toList();
+        assertThat(names).isNotEmpty().isSubsetOf("v4", "v6", "v4v6");
+        assertThat(names).isIn(List.of("v4", "v6"), List.of("v4v6"), List.of("v4"), List.of("v6"));
+        assertThat(bind.batchSize()).isEqualTo(expectedBatchSize());
+    }
+
+    @Test
+    void roundTripOverIpv4AndIpv6() throws Exception {
+        StdNetBind a = newBind();
+        StdNetBind b = newBind();
+        Bind.Opened oa = a.open(0);
+        Bind.Opened ob = b.open(0);
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            String host = ipv6 ? "[::1]" : "127.0.0.1";
+            b.send(datagrams("hello " + host), a.parseEndpoint(host + ":" + oa.port()));
+            List<Received> got = receive(func(oa, ipv6), a.batchSize(), 1);
+            assertThat(new String(got.get(0).payload(), UTF_8)).isEqualTo("hello " + host);
+            assertThat(got.get(0).from().dstToString()).isEqualTo(host + ":" + ob.port());
+
+            // Reply to the endpoint the receive function produced.
+            a.send(datagrams("reply"), got.get(0).from());
+            List<Received> reply = receive(func(ob, ipv6), b.batchSize(), 1);
+            assertThat(new String(reply.get(0).payload(), UTF_8)).isEqualTo("reply");
+            assertThat(reply.get(0).from().dstToString()).isEqualTo(host + ":" + oa.port());
+        }
+    }
+
+    @Test
+    void aFullBatchArrivesByteExact() throws Exception {
+        StdNetBind a = newBind();
+        StdNetBind b = newBind();
+        Bind.Opened oa = a.open(0);
+        b.open(0);
+        int count = b.batchSize();
+        ByteBuffer[] bufs = new ByteBuffer[count];
+        for (int i = 0; i < count; i++) {
+            byte[] payload = new byte[100 + i];
+            for (int j = 0; j < payload.length; j++) {
+                payload[j] = (byte) (i * 31 + j);
+            }
+            bufs[i] = ByteBuffer.wrap(payload);
+        }
+        b.send(bufs, a.parseEndpoint("127.0.0.1:" + oa.port()));
+        for (ByteBuffer buf : bufs) {
+            assertThat(buf.position()).as("send leaves buffers untouched").isZero();
+        }
+        List<Received> got = receive(func(oa, false), a.batchSize(), count);
+        Set<Integer> seen = new HashSet<>();
+        for (Received r : got) {
+            int i = r.size() - 100;
+            assertThat(seen.add(i)).as("datagram %d delivered once", i).isTrue();
+            assertThat(r.payload()).isEqualTo(bufs[i].array());
+        }
+        assertThat(seen).hasSize(count);
+    }
+
+    @Test
+    void zeroLengthDatagramIsDeliveredWithItsEndpoint() throws Exception {
+        StdNetBind a = newBind();
+        StdNetBind b = newBind();
+        Bind.Opened oa = a.open(0);
+        b.open(0);
+        b.send(new ByteBuffer[] {ByteBuffer.allocate(0)}, a.parseEndpoint("127.0.0.1:" + oa.port()));
+        List<Received> got = receive(func(oa, false), a.batchSize(), 1);
+        assertThat(got.get(0).size()).isZero();
+        assertThat(got.get(0).from()).isNotNull();
+    }
+
+    @Test
+    void truncatedDatagramIsReportedWithItsFullLength() throws Exception {
+        StdNetBind a = newBind();
+        StdNetBind b = newBind();
+        Bind.Opened oa = a.open(0);
+        b.open(0);
+        b.send(new ByteBuffer[] {ByteBuffer.allocate(1000)}, a.parseEndpoint("127.0.0.1:" + oa.port()));
+        Future<Integer> size = executor.submit(() -> {
+            Slots slots = new Slots(a.batchSize(), 100);
+            int n = func(oa, false).receive(slots.packets, slots.sizes, slots.eps);
+            assertThat(n).isEqualTo(1);
+            assertThat(ReceiveFunc.isTruncated(slots.packets[0], slots.sizes[0])).isTrue();
+            return slots.sizes[0];
+        });
+        assertThat(size.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+    }
+
+    @Test
+    void oversizeDatagramIsRefused() throws IOException {
+        StdNetBind a = newBind();
+        Bind.Opened oa = a.open(0);
+        ByteBuffer[] big = {ByteBuffer.allocate(65_508)};
+        assertThatThrownBy(() -> a.send(big, a.parseEndpoint("127.0.0.1:" + oa.port())))
+                .isInstanceOf(DatagramTooLargeException.class);
+    }
+
+    @Test
+    void openingTwiceFails() throws IOException {
+        StdNetBind bind = newBind();
+        bind.open(0);
+        assertThatThrownBy(() -> bind.open(0))
+                .isInstanceOf(IllegalStateException.class).hasMessage("bind is already open");
+    }
+
+    @Test
+    void closeWakesBlockedReceivers() throws Exception {
+        StdNetBind bind = newBind();
+        Bind.Opened opened = bind.open(0);
+        List<Future<Integer>> blocked = new ArrayList<>();
+        for (ReceiveFunc f : opened.receiveFuncs()) {
+            blocked.add(executor.submit(() -> {
+                Slots slots = new Slots(bind.batchSize(), 2048);
+                return f.receive(slots.packets, slots.sizes, slots.eps);
+            }));
+        }
+        // Give the receivers a moment to block; correctness does not depend on it.
+        Thread.sleep(100);
+        bind.close();
+        for (Future<Integer> f : blocked) {
+            assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClosedChannelException.class);
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndTheBindReopensOnTheSamePort() throws Exception {
+        StdNetBind bind = newBind();
+        Bind.Opened first = bind.open(0);
+        bind.close();
+        bind.close();
+        Bind.Opened second = bind.open(first.port());
+        assertThat(second.port()).isEqualTo(first.port());
+        // Functions of the first opening stay closed.
+        Slots slots = new Slots(bind.batchSize(), 2048);
+        for (ReceiveFunc f : first.receiveFuncs()) {
+            assertThatThrownBy(() -> f.receive(slots.packets, slots.sizes, slots.eps))
+                    .isInstanceOf(ClosedChannelException.class);
+        }
+        // The second opening works.
+        StdNetBind peer = newBind();
+        peer.open(0);
+        peer.send(datagrams("again"), bind.parseEndpoint("127.0.0.1:" + second.port()));
+        assertThat(receive(func(second, false), bind.batchSize(), 1).get(0).payload())
+                .isEqualTo("again".getBytes(UTF_8));
+    }
+
+    @Test
+    void receiveAfterCloseFailsWithClosedChannel() throws IOException {
+        StdNetBind bind = newBind();
+        Bind.Opened opened = bind.open(0);
+        bind.close();
+        Slots slots = new Slots(Math.max(1, bind.batchSize()), 16);
+        for (ReceiveFunc f : opened.receiveFuncs()) {
+            assertThatThrownBy(() -> f.receive(slots.packets, slots.sizes, slots.eps))
+                    .isInstanceOf(ClosedChannelException.class);
+        }
+    }
+
+    @Test
+    void shortReceiveArraysAreRejected() throws IOException {
+        StdNetBind bind = newBind();
+        Bind.Opened opened = bind.open(0);
+        int short1 = bind.batchSize() - 1;
+        for (ReceiveFunc f : opened.receiveFuncs()) {
+            assertThatThrownBy(() -> f.receive(new ByteBuffer[short1], new int[bind.batchSize()],
+                    new Endpoint[bind.batchSize()]))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("receive buffers list shorter than bind batch size");
+            assertThatThrownBy(() -> f.receive(new Slots(bind.batchSize(), 1).packets, new int[short1],
+                    new Endpoint[bind.batchSize()]))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> f.receive(new Slots(bind.batchSize(), 1).packets,
+                    new int[bind.batchSize()], new Endpoint[short1]))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void sendingOnAClosedBindFails() throws IOException {
+        StdNetBind bind = newBind();
+        Endpoint ep = bind.parseEndpoint("127.0.0.1:9");
+        assertThatThrownBy(() -> bind.send(datagrams("x"), ep)).isInstanceOf(ClosedChannelException.class);
+        bind.open(0);
+        bind.close();
+        assertThatThrownBy(() -> bind.send(datagrams("x"), ep)).isInstanceOf(ClosedChannelException.class);
+    }
+
+    @Test
+    void sendingMoreThanTheBatchSizeFails() throws IOException {
+        StdNetBind bind = newBind();
+        bind.open(0);
+        ByteBuffer[] tooMany = new ByteBuffer[bind.batchSize() + 1];
+        for (int i = 0; i < tooMany.length; i++) {
+            tooMany[i] = ByteBuffer.allocate(1);
+        }
+        assertThatThrownBy(() -> bind.send(tooMany, bind.parseEndpoint("127.0.0.1:9")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch size");
+    }
+
+    @Test
+    void foreignEndpointsAreRejected() throws IOException {
+        StdNetBind bind = newBind();
+        bind.open(0);
+        Endpoint foreign = new Endpoint() {
+            @Override public void clearSrc() {}
+            @Override public String srcToString() { return ""; }
+            @Override public String dstToString() { return "127.0.0.1:9"; }
+            @Override public byte[] dstToBytes() { return new byte[0]; }
+            @Override public java.net.InetAddress dstIp() { return dst().getAddress(); }
+            @Override public InetSocketAddress dst() { return new InetSocketAddress("127.0.0.1", 9); }
+            @Override public java.util.Optional<java.net.InetAddress> srcIp() { return java.util.Optional.empty(); }
+        };
+        assertThatThrownBy(() -> bind.send(datagrams("x"), foreign))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("endpoint type does not correspond with bind type");
+    }
+
+    @Test
+    void malformedEndpointsAreRejectedWithoutDns() {
+        StdNetBind bind = newBind();
+        for (String bad : List.of("", "1.2.3.4", "1.2.3.4:", "1.2.3.4:65536", "1.2.3.4:-1", "1.2.3.4:x",
+                "localhost:5", "example.invalid:5", "::1:5", "[::1]", "[::1]5", "[1.2.3.4]:5", "1.2.3:5")) {
+            assertThatThrownBy(() -> bind.parseEndpoint(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.isEmpty() ? "" : bad);
+        }
+        assertThat(bind.parseEndpoint("1.2.3.4:5").dstToString()).isEqualTo("1.2.3.4:5");
+        assertThat(bind.parseEndpoint("[::1]:5").dstToString()).isEqualTo("[::1]:5");
+        assertThat(bind.parseEndpoint("[::ffff:1.2.3.4]:5").dstToString()).isEqualTo("1.2.3.4:5");
+    }
+
+    @Test
+    void setMarkDoesNotFailOnAnOpenOrClosedBind() throws IOException {
+        StdNetBind bind = newBind();
+        bind.setMark(42);
+        bind.open(0);
+        bind.setMark(42);
+    }
+
+    @Test
+    void closeRacingSendersAndReceiversIsSafe() throws Exception {
+        StdNetBind target = newBind();
+        Bind.Opened ot = target.open(0);
+        Endpoint ep = target.parseEndpoint("127.0.0.1:" + ot.port());
+        for (int round = 0; round < 20; round++) {
+            StdNetBind bind = StdNetBind.create(network, options());
+            Bind.Opened opened = bind.open(0);
+            List<Future<?>> tasks = new ArrayList<>();
+            tasks.add(executor.submit(() -> {
+                ByteBuffer[] one = datagrams("race");
+                try {
+                    while (true) {
+                        bind.send(one, ep);
+                    }
+                } catch (ClosedChannelException expected) {
+                    return null;
+                }
+            }));
+            for (ReceiveFunc f : opened.receiveFuncs()) {
+                tasks.add(executor.submit(() -> {
+                    Slots slots = new Slots(bind.batchSize(), 64);
+                    try {
+                        while (true) {
+                            f.receive(slots.packets, slots.sizes, slots.eps);
+                        }
+                    } catch (ClosedChannelException expected) {
+                        return null;
+                    }
+                }));
+            }
+            Thread.sleep(5);
+            bind.close();
+            for (Future<?> t : tasks) {
+                try {
+                    t.get(10, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    throw new AssertionError("a sender or receiver did not stop after close", e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package dev.batchudp.network.loopback;
+
+import dev.batchudp.network.DatagramTooLargeException;
+import dev.batchudp.network.SocketAddresses;
+import dev.batchudp.network.UdpConnection;
+import dev.batchudp.network.UdpFamily;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketOption;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The one implementation of {@link LoopbackConnection}. Thread-safe. */
+final class LoopbackUdpConnection implements LoopbackConnection {
+    private static final Set<SocketOption<?>> OPTIONS =
+            Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF);
+
+    /** Initial {@code SO_SNDBUF}: Linux's {@code net.core.wmem_default}. */
+    static final int SEND_BUFFER_DEFAULT = 212_992;
+
+    private final LoopbackNetwork network;
+    private final Fabric fabric;
+    private final UdpFamily family;
+    private final boolean ipv6;
+    private final InetSocketAddress local;
+    private final InetAddress boundAddress;
+    private final InetSocketAddress source;
+    private final InetSocketAddress remote;
+    private final int maxPayload;
+    private final ReceiveQueue queue;
+    private final Throwable openedAt;
+    private final long id;
+
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final LongAdder sent = new LongAdder();
+    private volatile long readTimeoutNanos;
+    private volatile int sendBufferSize = SEND_BUFFER_DEFAULT;
+
+    LoopbackUdpConnection(LoopbackNetwork network, Fabric fabric, long id, UdpFamily family, boolean ipv6,
+            InetAddress boundAddress, int port, InetSocketAddress remote, int maxPayload,
+            LoopbackConfiguration configuration, Throwable openedAt) {
+        this.network = network;
+        this.fabric = fabric;
+        this.id = id;
+        this.family = family;
+        this.ipv6 = ipv6;
+        this.boundAddress = boundAddress;
+        this.local = new InetSocketAddress(boundAddress, port);
+        InetAddress sourceAddress = boundAddress.isAnyLocalAddress()
+                ? fabric.addresses().primary(ipv6) : boundAddress;
+        this.source = new InetSocketAddress(sourceAddress, port);
+        this.remote = remote;
+        this.maxPayload = maxPayload;
+        this.queue = new ReceiveQueue(configuration.receiveQueueCapacity(), configuration.receiveQueueBytes());
+        this.openedAt = openedAt;
+    }
+
+    // ---- used by the fabric ----
+
+    InetAddress boundAddress() {
+        return boundAddress;
+    }
+
+    ReceiveQueue queue() {
+        return queue;
+    }
+
+    /** A connected connection receives only from its remote address, as a connected socket does. */
+    boolean acceptsFrom(InetSocketAddress sender) {
+        return remote == null || remote.equals(sender);
+    }
+
+    long id() {
+        return id;
+    }
+
+    // ---- UdpConnection ----
+
+    @Override
+    public LoopbackNetwork network() {
+        return network;
+    }
+
+    @Override
+    public UdpFamily family() {
+        return family;
+    }
+
+    @Override
+    public boolean isDualStack() {
+        return false;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    @Override
+    public Optional<InetSocketAddress> remoteAddress() {
+        return Optional.ofNullable(remote);
+    }
+
+    @Override
+    public InetSocketAddress receive(ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("receive buffer is read-only");
+        }
+        InetSocketAddress sender;
+        try {
+            sender = queue.take(readTimeoutNanos, dst);
+        } catch (InterruptedException e) {
+            // As an InterruptibleChannel does: the interrupt closes the connection.
+            close();
+            Thread.currentThread().interrupt();
+            ClosedByInterruptException closedByInterrupt = new ClosedByInterruptException();
+            closedByInterrupt.initCause(e);
+            throw closedByInterrupt;
+        }
+        if (sender == null) {
+            throw new SocketTimeoutException("Receive timed out after "
+                    + Duration.ofNanos(readTimeoutNanos).toMillis() + " ms on " + this);
+        }
+        return sender;
+    }
+
+    @Override
+    public void send(ByteBuffer src, InetSocketAddress target) throws IOException {
+        Objects.requireNonNull(src, "src");
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+        InetSocketAddress destination;
+        if (target == null) {
+            if (remote == null) {
+                throw new IllegalArgumentException(
+                        "target is null but " + this + " is not connected: give a target address");
+            }
+            destination = remote;
+        } else {
+            SocketAddresses.requireResolved(target, "target");
+            if (remote != null && !remote.equals(target)) {
+                throw new IllegalArgumentException("target " + SocketAddresses.format(target) + " differs from "
+                        + SocketAddresses.format(remote) + ", the address " + this + " is connected to");
+            }
+            InetAddress address = target.getAddress();
+            if ((address instanceof Inet6Address) != ipv6) {
+                throw new IllegalArgumentException("cannot send to " + SocketAddresses.format(target)
+                        + " from an " + (ipv6 ? "IPv6" : "IPv4") + " connection (" + this + ")");
+            }
+            if (target.getPort() == 0) {
+                throw new SocketException("Invalid argument: cannot send to port 0 ("
+                        + SocketAddresses.format(target) + ")");
+            }
+            destination = target;
+        }
+        int length = src.remaining();
+        if (length > maxPayload) {
+            throw new DatagramTooLargeException(length, maxPayload);
+        }
+        byte[] payload = new byte[length];
+        src.get(payload);
+        sent.increment();
+        InetAddress address = destination.getAddress();
+        if (address.isAnyLocalAddress()) {
+            // Linux delivers a datagram sent to 0.0.0.0 or :: to the local host.
+            address = fabric.addresses().primary(ipv6);
+        }
+        fabric.transmit(ipv6, source, address, destination.getPort(), payload);
+    }
+
+    @Override
+    public void setReadTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("read timeout must not be negative, got " + timeout);
+        }
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE;
+        }
+        // A positive timeout below 1 ns still means "time out", not "forever".
+        readTimeoutNanos = nanos == 0 && !timeout.isZero() ? 1 : nanos;
+    }
+
+    @Override
+    public Duration readTimeout() {
+        return Duration.ofNanos(readTimeoutNanos);
+    }
+
+    @Override
+    public <T> UdpConnection setOption(SocketOption<T> name, T value) throws IOException {
+        Objects.requireNonNull(name, "name");
+        checkSupported(name);
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+        if (!(value instanceof Integer) || (Integer) value <= 0) {
+            throw new IllegalArgumentException(name.name() + " must be a positive Integer, got " + value);
+        }
+        int size = (Integer) value;
+        if (name == StandardSocketOptions.SO_RCVBUF) {
+            queue.setByteCapacity(size);
+        } else {
+            sendBufferSize = size;
+        }
+        return this;
+    }
+
+    @Override
+    public <T> T getOption(SocketOption<T> name) throws IOException {
+        Objects.requireNonNull(name, "name");
+        checkSupported(name);
+        if (closed.get()) {
+            throw new ClosedChannelException();
+        }
+        int size = name == StandardSocketOptions.SO_RCVBUF ? queue.byteCapacity() : sendBufferSize;
+        return name.type().cast(size);
+    }
+
+    private static void checkSupported(SocketOption<?> name) {
+        if (!OPTIONS.contains(name)) {
+            throw new UnsupportedOperationException(
+                    "socket option " + name.name() + " is not supported by the loopback network; supported: "
+                    + "SO_RCVBUF (receive queue bytes), SO_SNDBUF (stored only)");
+        }
+    }
+
+    @Override
+    public Set<SocketOption<?>> supportedOptions() {
+        return OPTIONS;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        queue.close();
+        fabric.ports(ipv6).unbind(this);
+        network.forget(this);
+    }
+
+    // ---- LoopbackConnection ----
+
+    @Override
+    public LoopbackConnectionStats stats() {
+        return queue.stats(sent.sum());
+    }
+
+    @Override
+    public Optional<Throwable> openedAt() {
+        return Optional.ofNullable(openedAt);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("loopback ").append(family.networkName()).append(' ')
+                .append(SocketAddresses.format(local));
+        if (remote != null) {
+            sb.append(" -> ").append(SocketAddresses.format(remote));
+        }
+        if (closed.get()) {
+            sb.append(" (closed)");
+        }
+        return sb.toString();
+    }
+}

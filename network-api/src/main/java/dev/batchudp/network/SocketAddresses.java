@@ -137,7 +137,8 @@ public final class SocketAddresses {
      */
     public static String formatAddress(InetAddress ip) {
         String text = InetAddresses.toAddrString(ip);
-        if (ip instanceof Inet6Address) {
+        // Guava 31+ already appends the scope; older versions did not
+        if (ip instanceof Inet6Address && text.indexOf('%') < 0) {
             Inet6Address v6 = (Inet6Address) ip;
             if (v6.getScopedInterface() != null) {
                 return text + "%" + v6.getScopedInterface().getName();

@@ -1,0 +1,178 @@
+package dev.batchudp.bind.linux;
+
+import dev.batchudp.bind.linux.internal.NativeProbe;
+import dev.batchudp.bind.linux.internal.Syscalls;
+import dev.batchudp.bind.linux.internal.Upgrades;
+import dev.batchudp.network.UdpConnection;
+import dev.batchudp.network.UdpFamily;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Entry point of the Linux fast path: whether it is available, and batchudp's
+ * {@code TryUpgradeToBatchingConn}.
+ *
+ * <p>Availability, in the manner of Netty's {@code Epoll}: the module works on Linux on x86_64 and
+ * aarch64 when jnr-ffi can load the C library and a real UDP socket answers the probe
+ * ({@code socket}, {@code eventfd}, a non-blocking {@code recvmmsg}). The probe runs once, on first
+ * use. The kill switch {@value #DISABLED_PROPERTY}{@code =true} makes the module unavailable without
+ * touching native code; it is read on every call. When unavailable, {@code StdNetBind} and the
+ * system network fall back to the JDK path; {@link #unavailabilityCause()} says why.
+ *
+ * <p>This class loads, and answers, on every operating system.
+ *
+ * @since 0.1
+ */
+public final class LinuxBatching {
+    /** System property that, set to {@code true}, turns this module off (the portable path is used). */
+    public static final String DISABLED_PROPERTY = "dev.batchudp.bind.linux.disabled";
+
+    /** Default of {@link #DISABLED_PROPERTY}: {@code false}, the module is used where it works. */
+    public static final String DISABLED_DEFAULT = "false";
+
+    /**
+     * Room a control buffer needs for one {@code UDP_SEGMENT}/{@code UDP_GRO} control message:
+     * {@code CMSG_SPACE(sizeof(uint16_t))} = 24 bytes on 64-bit Linux (batchudp's
+     * {@code MinControlMessageSize()}).
+     */
+    public static final int MIN_CONTROL_MESSAGE_SIZE = 24;
+
+    /** The batch size used when {@link #tryUpgradeToBatchingConn} is given 0 or less: 128. */
+    public static final int DEFAULT_BATCH_SIZE = 128;
+
+    private static final Logger LOG = Logger.getLogger(LinuxBatching.class.getName());
+
+    private LinuxBatching() {}
+
+    /** Runs the probe once, on first use, catching everything. */
+    private static final class Probe {
+        static final Throwable CAUSE;
+        static final boolean GSO;
+        static final boolean GRO;
+
+        static {
+            Throwable cause = null;
+            boolean gso = false;
+            boolean gro = false;
+            try {
+                String os = System.getProperty("os.name", "");
+                String arch = System.getProperty("os.arch", "");
+                if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
+                    throw new UnsupportedOperationException("bind-linux needs Linux; this is " + os);
+                }
+                if (!arch.equals("amd64") && !arch.equals("x86_64") && !arch.equals("aarch64")) {
+                    throw new UnsupportedOperationException(
+                            "bind-linux supports x86_64 and aarch64; this is " + arch);
+                }
+                NativeProbe probe = NativeProbe.run(Syscalls.system());
+                gso = probe.gso();
+                gro = probe.gro();
+            } catch (Throwable t) { // LinkageError from jffi included: report, never throw
+                cause = t;
+                LOG.log(Level.FINE, "bind-linux is unavailable", t);
+            }
+            CAUSE = cause;
+            GSO = gso;
+            GRO = gro;
+        }
+    }
+
+    private static boolean disabled() {
+        return Boolean.parseBoolean(System.getProperty(DISABLED_PROPERTY, DISABLED_DEFAULT));
+    }
+
+    /**
+     * Returns whether the Linux fast path can be used here.
+     *
+     * @return {@code true} on Linux x86_64/aarch64 with working native access, unless disabled
+     */
+    public static boolean isAvailable() {
+        return !disabled() && Probe.CAUSE == null;
+    }
+
+    /**
+     * Returns why the fast path cannot be used, or empty if it can.
+     *
+     * @return the cause: the kill switch, the platform, or the native failure
+     */
+    public static Optional<Throwable> unavailabilityCause() {
+        if (disabled()) {
+            return Optional.of(new UnsupportedOperationException(
+                    "bind-linux is disabled by -D" + DISABLED_PROPERTY + "=true"));
+        }
+        return Optional.ofNullable(Probe.CAUSE);
+    }
+
+    /**
+     * Throws if the fast path cannot be used.
+     *
+     * @throws UnsupportedOperationException with {@link #unavailabilityCause()} as its cause
+     */
+    public static void ensureAvailability() {
+        Optional<Throwable> cause = unavailabilityCause();
+        if (cause.isPresent()) {
+            throw new UnsupportedOperationException("bind-linux is unavailable: " + cause.get().getMessage(),
+                    cause.get());
+        }
+    }
+
+    /**
+     * Returns whether the kernel knows UDP generic segmentation offload ({@code UDP_SEGMENT},
+     * Linux 4.18+). A flag for later GSO support: nothing uses GSO yet.
+     *
+     * @return whether {@code getsockopt(SOL_UDP, UDP_SEGMENT)} succeeded; {@code false} when unavailable
+     */
+    public static boolean supportsGso() {
+        return isAvailable() && Probe.GSO;
+    }
+
+    /**
+     * Returns whether the kernel knows UDP generic receive offload ({@code UDP_GRO}). A flag for
+     * later GRO support: nothing enables GRO yet.
+     *
+     * @return whether {@code getsockopt(SOL_UDP, UDP_GRO)} succeeded; {@code false} when unavailable
+     */
+    public static boolean supportsGro() {
+        return isAvailable() && Probe.GRO;
+    }
+
+    /**
+     * Returns whether {@code recvmmsg}/{@code sendmmsg} can be used: the same as
+     * {@link #isAvailable()}, since the probe requires them.
+     *
+     * @return whether batched system calls work
+     */
+    public static boolean supportsRecvmmsg() {
+        return isAvailable();
+    }
+
+    /**
+     * batchudp's {@code TryUpgradeToBatchingConn}: returns a
+     * {@link dev.batchudp.bind.spi.BatchingConn} for a socket of this module's {@code linux}
+     * backend, and {@code connection} unchanged otherwise (loopback and JDK sockets, wrappers, other
+     * operating systems, the module disabled). A connection that already is a {@code BatchingConn} is
+     * returned as is. Callers type-check the result.
+     *
+     * <p>The batching connection takes over the socket: closing either closes both. Its
+     * {@code receive} throws {@link UnsupportedOperationException}; read with {@code readBatch}.
+     *
+     * @param connection the connection
+     * @param network the family the caller opened the connection as ({@code udp4}/{@code udp6});
+     *     a connection of another family is returned unchanged; {@link UdpFamily#UDP} or
+     *     {@code null} accept any
+     * @param batchSize the batch size, at most 1024; 0 or less for {@value #DEFAULT_BATCH_SIZE}
+     * @return the batching connection, or {@code connection}
+     * @throws IllegalArgumentException if {@code batchSize} exceeds 1024 ({@code UIO_MAXIOV})
+     */
+    public static UdpConnection tryUpgradeToBatchingConn(UdpConnection connection, UdpFamily network,
+            int batchSize) {
+        Objects.requireNonNull(connection, "connection");
+        if (connection instanceof dev.batchudp.bind.spi.BatchingConn || !isAvailable()) {
+            return connection;
+        }
+        return Upgrades.tryUpgrade(connection, network, batchSize).<UdpConnection>map(c -> c).orElse(connection);
+    }
+}

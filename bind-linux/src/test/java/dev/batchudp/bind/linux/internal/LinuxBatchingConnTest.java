@@ -1,0 +1,255 @@
+package dev.batchudp.bind.linux.internal;
+
+import static dev.batchudp.bind.linux.LinuxTestSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.batchudp.bind.linux.LinuxBatching;
+import dev.batchudp.bind.spi.BatchingConn;
+import dev.batchudp.bind.spi.Message;
+import dev.batchudp.network.DatagramTooLargeException;
+import dev.batchudp.network.UdpFamily;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** recvmmsg/sendmmsg batches over real sockets on 127.0.0.1 and ::1. */
+@EnabledOnOs(OS.LINUX)
+@Timeout(60)
+class LinuxBatchingConnTest {
+    private static final int BATCH = 128;
+
+    @BeforeEach
+    void gate() {
+        assumeLinuxBatching();
+    }
+
+    private static BatchingConn upgrade(LinuxUdpSocket s, int batch) {
+        return (BatchingConn) LinuxBatching.tryUpgradeToBatchingConn(s, s.family(), batch);
+    }
+
+    private static byte[] payload(int i) {
+        byte[] b = new byte[20 + (i * 37) % 1400];
+        for (int j = 0; j < b.length; j++) {
+            b[j] = (byte) (i * 31 + j * 7);
+        }
+        return b;
+    }
+
+    private static Message[] messages(int n, boolean direct) {
+        Message[] msgs = new Message[n];
+        for (int i = 0; i < n; i++) {
+            msgs[i] = new Message()
+                    .buffer(direct ? ByteBuffer.allocateDirect(2048) : ByteBuffer.allocate(2048))
+                    .control(ByteBuffer.allocateDirect(LinuxBatching.MIN_CONTROL_MESSAGE_SIZE));
+        }
+        return msgs;
+    }
+
+    /** Reads until {@code expected} datagrams arrived; returns their payloads in order. */
+    private static List<byte[]> readAll(BatchingConn conn, Message[] msgs, int expected, InetSocketAddress from)
+            throws IOException {
+        List<byte[]> got = new ArrayList<>();
+        while (got.size() < expected) {
+            int n = conn.readBatch(msgs, msgs.length);
+            assertThat(n).isBetween(1, msgs.length);
+            for (int i = 0; i < n; i++) {
+                Message m = msgs[i];
+                assertThat(m.isTruncated()).isFalse();
+                assertThat(m.address()).isEqualTo(from);
+                ByteBuffer b = m.buffer();
+                byte[] a = new byte[m.length()];
+                b.get(b.position(), a);
+                got.add(a);
+            }
+        }
+        return got;
+    }
+
+    private void fullBatch(UdpFamily family, boolean direct) throws IOException {
+        try (BatchingConn rx = upgrade(open(family), BATCH); BatchingConn tx = upgrade(open(family), BATCH)) {
+            rx.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            rx.setReadTimeout(Duration.ofSeconds(5));
+            ByteBuffer[] bufs = new ByteBuffer[BATCH];
+            for (int i = 0; i < BATCH; i++) {
+                byte[] p = payload(i);
+                bufs[i] = (direct ? ByteBuffer.allocateDirect(p.length) : ByteBuffer.allocate(p.length)).put(p).flip();
+            }
+            tx.writeBatch(bufs, 0, BATCH, rx.localAddress());
+            for (ByteBuffer b : bufs) {
+                assertThat(b.position()).isZero(); // not modified
+            }
+            List<byte[]> got = readAll(rx, messages(BATCH, direct), BATCH, tx.localAddress());
+            for (int i = 0; i < BATCH; i++) {
+                assertThat(got.get(i)).as("datagram %d", i).isEqualTo(payload(i));
+            }
+        }
+    }
+
+    @Test
+    void fullBatchArrivesByteExactIpv4() throws IOException {
+        fullBatch(UdpFamily.UDP4, true);
+        fullBatch(UdpFamily.UDP4, false);
+    }
+
+    @Test
+    void fullBatchArrivesByteExactIpv6() throws IOException {
+        assumeIpv6();
+        fullBatch(UdpFamily.UDP6, true);
+        fullBatch(UdpFamily.UDP6, false);
+    }
+
+    @Test
+    void upgradeKeepsTheSocketsBehaviour() throws IOException {
+        LinuxUdpSocket s = open(UdpFamily.UDP4);
+        BatchingConn c = upgrade(s, 0);
+        assertThat(c.batchSize()).isEqualTo(LinuxBatching.DEFAULT_BATCH_SIZE);
+        assertThat(LinuxBatching.tryUpgradeToBatchingConn(c, UdpFamily.UDP4, 5)).isSameAs(c);
+        assertThat(c.localAddress()).isEqualTo(s.localAddress());
+        assertThat(c.family()).isEqualTo(UdpFamily.UDP4);
+        assertThat(c.network()).isSameAs(NETWORK);
+        assertThat(c.capability(NativeSocket.class)).isPresent();
+        assertThatThrownBy(() -> c.receive(ByteBuffer.allocate(10)))
+                .isInstanceOf(UnsupportedOperationException.class)
+                .hasMessage("single-packet reads are unsupported on batching connections");
+        c.close();
+        assertThat(s.isOpen()).isFalse();
+        assertThat(s.isReleased()).isTrue();
+    }
+
+    @Test
+    void tooManyMessagesAreRefused() throws IOException {
+        try (BatchingConn c = upgrade(open(UdpFamily.UDP4), 4)) {
+            ByteBuffer[] bufs = new ByteBuffer[5];
+            Arrays.setAll(bufs, i -> ByteBuffer.allocate(1));
+            assertThatThrownBy(() -> c.writeBatch(bufs, 0, 5, c.localAddress()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("batch size exceeds batching connection capacity");
+            assertThatThrownBy(() -> c.readBatch(messages(5, true), 5)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void truncationIsFlaggedWithTheFullLength() throws IOException {
+        try (BatchingConn rx = upgrade(open(UdpFamily.UDP4), 4); LinuxUdpSocket tx = open(UdpFamily.UDP4)) {
+            rx.setReadTimeout(Duration.ofSeconds(5));
+            tx.send(ByteBuffer.allocate(3000), rx.localAddress());
+            Message[] msgs = messages(4, true);
+            int n = rx.readBatch(msgs, 4);
+            assertThat(n).isEqualTo(1);
+            assertThat(msgs[0].isTruncated()).isTrue();
+            assertThat(msgs[0].length()).isEqualTo(3000);
+            assertThat(msgs[0].address()).isEqualTo(tx.localAddress());
+        }
+    }
+
+    @Test
+    void oversizeStopsTheBatchAfterSendingThePrefix() throws IOException {
+        try (BatchingConn rx = upgrade(open(UdpFamily.UDP4), 4); BatchingConn tx = upgrade(open(UdpFamily.UDP4), 4)) {
+            rx.setReadTimeout(Duration.ofSeconds(5));
+            ByteBuffer[] bufs = {ByteBuffer.wrap(payload(1)), ByteBuffer.allocateDirect(70_000), ByteBuffer.wrap(payload(2))};
+            assertThatThrownBy(() -> tx.writeBatch(bufs, 0, 3, rx.localAddress()))
+                    .isInstanceOfSatisfying(DatagramTooLargeException.class,
+                            e -> assertThat(e.size()).isEqualTo(70_000));
+            List<byte[]> got = readAll(rx, messages(4, true), 1, tx.localAddress());
+            assertThat(got).hasSize(1);
+            assertThat(got.get(0)).isEqualTo(payload(1));
+        }
+    }
+
+    @Test
+    void writeMessagesSendsEachToItsAddress() throws IOException {
+        try (BatchingConn a = upgrade(open(UdpFamily.UDP4), 8); BatchingConn b = upgrade(open(UdpFamily.UDP4), 8);
+                BatchingConn tx = upgrade(open(UdpFamily.UDP4), 8)) {
+            a.setReadTimeout(Duration.ofSeconds(5));
+            b.setReadTimeout(Duration.ofSeconds(5));
+            Message[] out = new Message[4];
+            for (int i = 0; i < 4; i++) {
+                out[i] = new Message().buffer(ByteBuffer.wrap(payload(i))).address(i % 2 == 0 ? a.localAddress() : b.localAddress());
+            }
+            tx.writeMessages(out, 4);
+            List<byte[]> atA = readAll(a, messages(8, false), 2, tx.localAddress());
+            List<byte[]> atB = readAll(b, messages(8, true), 2, tx.localAddress());
+            assertThat(atA).containsExactly(payload(0), payload(2));
+            assertThat(atB).containsExactly(payload(1), payload(3));
+        }
+    }
+
+    @Test
+    void partialSendmmsgIsContinued() throws IOException {
+        Syscalls real = Syscalls.system();
+        AtomicInteger calls = new AtomicInteger();
+        LibC capped = new DelegatingLibC(real.libc()) {
+            @Override
+            public int sendmmsg(int fd, long vec, int vlen, int flags) {
+                calls.incrementAndGet();
+                return delegate.sendmmsg(fd, vec, Math.min(vlen, 3), flags); // the kernel takes 3 at most
+            }
+        };
+        Syscalls faulty = new Syscalls(capped, real.errnoSource());
+        try (BatchingConn rx = upgrade(open(UdpFamily.UDP4), BATCH);
+                BatchingConn tx = new LinuxBatchingConn(
+                        LinuxUdpSocket.open(faulty, NETWORK, UdpFamily.UDP4, ipv4Loopback(0), null, null), 20)) {
+            rx.setReadTimeout(Duration.ofSeconds(5));
+            ByteBuffer[] bufs = new ByteBuffer[20];
+            Arrays.setAll(bufs, i -> ByteBuffer.wrap(payload(i)));
+            tx.writeBatch(bufs, 0, 20, rx.localAddress());
+            assertThat(calls).hasValue(7); // 3+3+3+3+3+3+2
+            List<byte[]> got = readAll(rx, messages(BATCH, true), 20, tx.localAddress());
+            for (int i = 0; i < 20; i++) {
+                assertThat(got.get(i)).isEqualTo(payload(i));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(10)
+    void closeWakesABlockedBatchReader() throws Exception {
+        BatchingConn c = upgrade(open(UdpFamily.UDP4), 8);
+        Message[] msgs = messages(8, true);
+        CompletableFuture<Throwable> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                c.readBatch(msgs, 8);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        Thread.sleep(200);
+        assertThat(result).isNotDone();
+        c.close();
+        assertThat(result.get(2, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
+        assertThatThrownBy(() -> c.readBatch(msgs, 8)).isInstanceOf(ClosedChannelException.class);
+        assertThatThrownBy(() -> c.writeBatch(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0, 1, c.localAddress()))
+                .isInstanceOf(ClosedChannelException.class);
+    }
+
+    @Test
+    void dualStackBatchReportsIpv4SendersUnmapped() throws IOException {
+        assumeIpv6();
+        try (BatchingConn rx = upgrade(open(UdpFamily.UDP, new InetSocketAddress(java.net.InetAddress.getByAddress(new byte[16]), 0)), 8);
+                BatchingConn v4 = upgrade(open(UdpFamily.UDP4), 8);
+                BatchingConn v6 = upgrade(open(UdpFamily.UDP6), 8)) {
+            rx.setReadTimeout(Duration.ofSeconds(5));
+            int port = rx.localAddress().getPort();
+            v4.writeBatch(new ByteBuffer[] {ByteBuffer.wrap(payload(4))}, 0, 1, ipv4Loopback(port));
+            assertThat(readAll(rx, messages(8, true), 1, v4.localAddress())).containsExactly(payload(4));
+            v6.writeBatch(new ByteBuffer[] {ByteBuffer.wrap(payload(6))}, 0, 1, ipv6Loopback(port));
+            assertThat(readAll(rx, messages(8, true), 1, v6.localAddress())).containsExactly(payload(6));
+        }
+    }
+}

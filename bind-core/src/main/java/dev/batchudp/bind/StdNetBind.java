@@ -416,28 +416,36 @@ public final class StdNetBind implements Bind {
         }
     }
 
-    /** The discovered batching provider, looked up once. */
+    /** The batching providers on the class path, loaded once; availability is asked per bind. */
     private static final class BatchingProviders {
-        private static final BatchingConnProvider DISCOVERED = discover();
+        private static final List<BatchingConnProvider> DISCOVERED = discover();
 
+        /** Returns the first provider available now, or null. */
         static BatchingConnProvider discovered() {
-            return DISCOVERED;
-        }
-
-        private static BatchingConnProvider discover() {
-            try {
-                for (BatchingConnProvider p : java.util.ServiceLoader.load(
-                        BatchingConnProvider.class, StdNetBind.class.getClassLoader())) {
-                    Optional<Throwable> cause = p.unavailabilityCause();
-                    if (cause.isEmpty()) {
-                        return p;
-                    }
-                    LOG.log(Level.FINE, "batching provider {0} unavailable: {1}", new Object[] {p, cause.get()});
+            for (BatchingConnProvider p : DISCOVERED) {
+                Optional<Throwable> cause = p.unavailabilityCause();
+                if (cause.isEmpty()) {
+                    return p;
                 }
-            } catch (java.util.ServiceConfigurationError e) {
-                LOG.log(Level.WARNING, "failed to load a batching provider; using single-datagram I/O", e);
+                LOG.log(Level.FINE, "batching provider {0} unavailable: {1}", new Object[] {p, cause.get()});
             }
             return null;
+        }
+
+        private static List<BatchingConnProvider> discover() {
+            List<BatchingConnProvider> found = new ArrayList<>();
+            var it = java.util.ServiceLoader.load(BatchingConnProvider.class, StdNetBind.class.getClassLoader())
+                    .iterator();
+            while (true) {
+                try {
+                    if (!it.hasNext()) {
+                        return List.copyOf(found);
+                    }
+                    found.add(it.next());
+                } catch (java.util.ServiceConfigurationError e) {
+                    LOG.log(Level.WARNING, "skipping a batching provider that failed to load", e);
+                }
+            }
         }
     }
 }

@@ -75,11 +75,11 @@ public abstract class AbstractBindContractTest {
 
     /** A receiver's slots, sized to the bind's batch size. */
     protected static final class Slots {
-        final ByteBuffer[] packets;
-        final int[] sizes;
-        final Endpoint[] eps;
+        public final ByteBuffer[] packets;
+        public final int[] sizes;
+        public final Endpoint[] eps;
 
-        Slots(int batchSize, int bufferSize) {
+        public Slots(int batchSize, int bufferSize) {
             packets = new ByteBuffer[batchSize];
             sizes = new int[batchSize];
             eps = new Endpoint[batchSize];
@@ -88,7 +88,7 @@ public abstract class AbstractBindContractTest {
             }
         }
 
-        byte[] payload(int i) {
+        public byte[] payload(int i) {
             byte[] out = new byte[Math.min(sizes[i], packets[i].remaining())];
             packets[i].duplicate().get(out);
             return out;
@@ -172,7 +172,7 @@ public abstract class AbstractBindContractTest {
         StdNetBind a = newBind();
         StdNetBind b = newBind();
         Bind.Opened oa = a.open(0);
-        b.open(0);
+        Bind.Opened ob = b.open(0);
         int count = b.batchSize();
         ByteBuffer[] bufs = new ByteBuffer[count];
         for (int i = 0; i < count; i++) {
@@ -192,6 +192,7 @@ public abstract class AbstractBindContractTest {
             int i = r.size() - 100;
             assertThat(seen.add(i)).as("datagram %d delivered once", i).isTrue();
             assertThat(r.payload()).isEqualTo(bufs[i].array());
+            assertThat(r.from().dstToString()).isEqualTo("127.0.0.1:" + ob.port());
         }
         assertThat(seen).hasSize(count);
     }

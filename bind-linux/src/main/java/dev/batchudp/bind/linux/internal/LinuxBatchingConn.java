@@ -296,6 +296,13 @@ public final class LinuxBatchingConn implements BatchingConn {
                 throw LinuxUdpSocket.tooLarge(
                         bufs != null ? bufs[offset + sent].remaining() : msgs[sent].buffer().remaining(), e);
             } catch (IOException e) {
+                if (LinuxUdpSocket.isNoBuffers(e)) {
+                    // The first remaining message could not be queued (full interface queue): drop
+                    // and count it, keep sending the rest, never spin (pitfalls 1.15).
+                    socket.countNoBufferDrop();
+                    sent++;
+                    continue;
+                }
                 throw socket.closedOr(e);
             }
             if (n == Syscalls.WOULD_BLOCK || n == 0) {

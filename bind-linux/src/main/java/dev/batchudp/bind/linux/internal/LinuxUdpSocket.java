@@ -72,6 +72,8 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
     private static final int COUNT_MASK = RELEASED - 1;
 
     final Syscalls sys;
+    private final java.util.concurrent.atomic.LongAdder noBufferDrops = new java.util.concurrent.atomic.LongAdder();
+
     final int fd;
     final int eventFd;
     final boolean inet6;
@@ -260,6 +262,32 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
      */
     public boolean isReleased() {
         return (state.get() & RELEASED) != 0;
+    }
+
+    /**
+     * Returns how many datagrams were dropped because the kernel answered {@code ENOBUFS} (a full
+     * interface queue). Counted by single sends and by the batching view alike.
+     *
+     * @return the count
+     */
+    public long noBufferDropCount() {
+        return noBufferDrops.sum();
+    }
+
+    /** Counts one datagram dropped on {@code ENOBUFS}. */
+    void countNoBufferDrop() {
+        noBufferDrops.increment();
+    }
+
+    /**
+     * Returns whether a failure is {@code ENOBUFS}.
+     *
+     * @param e the failure
+     * @return whether it is a {@code NativeIoException} with errno {@code ENOBUFS}
+     */
+    static boolean isNoBuffers(IOException e) {
+        return e instanceof dev.batchudp.bind.linux.NativeIoException
+                && ((dev.batchudp.bind.linux.NativeIoException) e).errno() == LinuxConstants.ENOBUFS;
     }
 
     /**
@@ -481,6 +509,12 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
                 } catch (DatagramTooLargeException e) {
                     throw tooLarge(size, e);
                 } catch (IOException e) {
+                    if (isNoBuffers(e)) {
+                        // A full interface queue: UDP may drop, so drop and count rather than spin
+                        // (pitfalls 1.15). Linux reports this only with IP_RECVERR; other kernels do.
+                        noBufferDrops.increment();
+                        break;
+                    }
                     throw closedOr(e);
                 }
                 if (n == Syscalls.WOULD_BLOCK) {

@@ -218,6 +218,41 @@ class LinuxBatchingConnTest {
 
     @Test
     @Timeout(10)
+    void enobufsDropsAndCountsOneDatagramAndTheRestAreSent() throws IOException {
+        Syscalls real = Syscalls.system();
+        AtomicInteger calls = new AtomicInteger();
+        ThreadLocal<Integer> fakeErrno = ThreadLocal.withInitial(() -> 0);
+        LibC failing = new DelegatingLibC(real.libc()) {
+            @Override
+            public int sendmmsg(int fd, long vec, int vlen, int flags) {
+                if (calls.incrementAndGet() == 2) {
+                    fakeErrno.set(LinuxConstants.ENOBUFS); // the interface queue is full for message 3
+                    return -1;
+                }
+                fakeErrno.set(0);
+                return delegate.sendmmsg(fd, vec, Math.min(vlen, 3), flags);
+            }
+        };
+        Syscalls faulty = new Syscalls(failing, () -> {
+            int fake = fakeErrno.get();
+            return fake != 0 ? fake : real.errnoSource().getAsInt();
+        });
+        LinuxUdpSocket txSocket = LinuxUdpSocket.open(faulty, NETWORK, UdpFamily.UDP4, ipv4Loopback(0), null, null);
+        try (BatchingConn rx = upgrade(open(UdpFamily.UDP4), BATCH); BatchingConn tx = new LinuxBatchingConn(txSocket, 20)) {
+            rx.setReadTimeout(Duration.ofSeconds(5));
+            ByteBuffer[] bufs = new ByteBuffer[20];
+            Arrays.setAll(bufs, i -> ByteBuffer.wrap(payload(i)));
+            tx.writeBatch(bufs, 0, 20, rx.localAddress());
+            assertThat(txSocket.noBufferDropCount()).isEqualTo(1);
+            List<byte[]> got = readAll(rx, messages(BATCH, true), 19, tx.localAddress());
+            for (int i = 0; i < 19; i++) {
+                assertThat(got.get(i)).isEqualTo(payload(i < 3 ? i : i + 1));
+            }
+        }
+    }
+
+    @Test
+    @Timeout(10)
     void closeWakesABlockedBatchReader() throws Exception {
         BatchingConn c = upgrade(open(UdpFamily.UDP4), 8);
         Message[] msgs = messages(8, true);

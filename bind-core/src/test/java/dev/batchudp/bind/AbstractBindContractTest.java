@@ -59,11 +59,13 @@ public abstract class AbstractBindContractTest {
     }
 
     @AfterEach
-    void tearDownNetwork() throws IOException {
+    void tearDownNetwork() throws IOException, InterruptedException {
         for (Bind bind : binds) {
             bind.close();
         }
         executor.shutdownNow();
+        // Receivers end once their bind is closed; wait, so no test leaves sockets closing behind it.
+        assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).as("receiver threads ended").isTrue();
         network.close();
     }
 

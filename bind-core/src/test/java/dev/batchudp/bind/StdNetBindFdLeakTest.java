@@ -34,7 +34,8 @@ class StdNetBindFdLeakTest {
                 bind.open(0);
                 bind.close();
             }
-            assertThat(openFds()).isEqualTo(before);
+            // A leak raises the count; descriptors of earlier tests' threads may still close meanwhile.
+            assertThat(openFds()).isLessThanOrEqualTo(before);
             assertThat(network.openConnections()).isEmpty();
         }
     }

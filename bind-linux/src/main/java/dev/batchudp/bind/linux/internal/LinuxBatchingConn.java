@@ -28,7 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * over two preallocated {@link Arena}s of {@link #batchSize()} slots, one for reads and one for
  * writes.
  *
- * <p><b>Reads</b> ({@link #readBatch}) call {@code recvmmsg(MSG_DONTWAIT | MSG_TRUNC)}; on
+ * <p><b>Reads</b> ({@link #readBatch}) call {@code recvmmsg(MSG_WAITFORONE | MSG_TRUNC)}, blocking
+ * until the first datagram when no read timeout is set; with a timeout they use {@code MSG_DONTWAIT}; on
  * {@code EAGAIN} they poll the socket and its close eventfd (with the read timeout) and loop. Each
  * filled {@link Message} gets the datagram's full length (larger than the buffer when
  * {@link Message#FLAG_TRUNCATED} is set), its sender (IPv4-mapped addresses unmapped, the object
@@ -133,18 +134,23 @@ public final class LinuxBatchingConn implements BatchingConn {
                     throw new AsynchronousCloseException();
                 }
                 try {
-                    n = socket.sys.recvmmsg(socket.fd, arena.base, count, MSG_DONTWAIT | MSG_TRUNC);
+                    // Without a timeout, block in the kernel until the first datagram (one call per
+                    // wake-up); close() wakes it with shutdown. With one, poll below.
+                    n = socket.sys.recvmmsg(socket.fd, arena.base, count,
+                            deadline == 0 ? MSG_WAITFORONE | MSG_TRUNC : MSG_DONTWAIT | MSG_TRUNC);
                 } catch (PortUnreachableException e) {
                     portUnreachable.increment();
                     continue;
                 } catch (IOException e) {
                     throw socket.closedOr(e);
                 }
+                if (socket.isClosed()) {
+                    // close() sets the flag before shutdown(); a recvmmsg woken by shutdown reports
+                    // the EOF as one empty message with no address, which must not be decoded.
+                    throw new AsynchronousCloseException();
+                }
                 if (n > 0) {
                     break;
-                }
-                if (n == 0 && socket.isClosed()) {
-                    throw new AsynchronousCloseException();
                 }
                 if (!socket.await(arena, POLLIN, deadline)) {
                     throw new SocketTimeoutException("read timed out after "

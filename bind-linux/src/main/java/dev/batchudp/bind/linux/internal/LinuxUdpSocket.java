@@ -33,18 +33,22 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A UDP socket this module owns: created with {@code socket(2)}, non-blocking and close-on-exec,
- * driven through {@link Syscalls}.
+ * A UDP socket this module owns: created with {@code socket(2)}, close-on-exec, driven through
+ * {@link Syscalls}.
  *
  * <p><b>Families.</b> {@code udp4} is {@code AF_INET}; {@code udp6} is {@code AF_INET6} with
  * {@code IPV6_V6ONLY=1} set before bind, so a {@code udp4} and a {@code udp6} socket can share a port
  * as in wireguard-go; {@code udp} is {@code AF_INET6} with {@code IPV6_V6ONLY=0} (dual-stack; IPv4
  * peers appear unmapped as {@link Inet4Address}es), or {@code AF_INET} on a host without IPv6.
  *
- * <p><b>Blocking without hazards.</b> Receives call {@code recvmsg}/{@code recvmmsg} with
- * {@code MSG_DONTWAIT}; on {@code EAGAIN} they {@code poll} the socket together with this socket's
- * eventfd, with the read timeout, and loop. {@link #close()} sets the closed flag, writes the
- * eventfd (waking every poller), calls {@code shutdown(SHUT_RDWR)} (ignoring {@code ENOTCONN}), and
+ * <p><b>Blocking without hazards.</b> Without a read timeout, receives block in the kernel
+ * ({@code recvmsg}, or {@code recvmmsg} with {@code MSG_WAITFORONE}): one system call per wake-up, as
+ * the C reference does. With a read timeout they use {@code MSG_DONTWAIT} and, on {@code EAGAIN},
+ * {@code poll} the socket together with this socket's eventfd. Sends always use {@code MSG_DONTWAIT}
+ * and poll for {@code POLLOUT}. {@link #close()} sets the closed flag, writes the eventfd (waking every
+ * poller), calls {@code shutdown(SHUT_RDWR)} (ignoring {@code ENOTCONN}; on Linux this wakes a thread
+ * blocked in {@code recvmsg}/{@code recvmmsg} on an unconnected UDP socket too, and the shutdown state
+ * persists, so a receive entered just after it returns at once), and
  * leaves the real {@code close(fd)} to the last native call in flight: every use of the fd holds a
  * reference counted in {@link #state}, so the fd number can never be reused under a running call.
  * Woken receivers throw {@link AsynchronousCloseException}; calls after close throw
@@ -137,7 +141,9 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
             }
         }
         boolean inet6 = family != UdpFamily.UDP4;
-        int type = SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC;
+        // Blocking, so a receive without timeout is one recvmmsg(MSG_WAITFORONE) per wake-up; every
+        // call that must not block passes MSG_DONTWAIT instead.
+        int type = SOCK_DGRAM | SOCK_CLOEXEC;
         int fd;
         try {
             fd = sys.socket(inet6 ? AF_INET6 : AF_INET, type, 0);
@@ -423,7 +429,8 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
     }
 
     /**
-     * Receives one datagram with {@code recvmsg(MSG_DONTWAIT | MSG_TRUNC)}, so that the return value
+     * Receives one datagram with {@code recvmsg(MSG_TRUNC)} (plus {@code MSG_DONTWAIT} and {@code poll}
+     * when a read timeout is set), so that the return value
      * is the datagram's full length and truncation is detected. Direct buffers are received into in
      * place; heap buffers through a preallocated direct scratch buffer. The sender's address object
      * is reused while the sender stays the same.
@@ -445,7 +452,7 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
                 arena.block.putInt(Msghdr.MSG_NAMELEN, SockaddrIn6.SIZE);
                 long n;
                 try {
-                    n = sys.recvmsg(fd, msghdr, MSG_DONTWAIT | MSG_TRUNC);
+                    n = sys.recvmsg(fd, msghdr, deadline == 0 ? MSG_TRUNC : MSG_DONTWAIT | MSG_TRUNC);
                 } catch (IOException e) {
                     throw closedOr(e);
                 }

@@ -82,9 +82,11 @@ class LinuxUdpSocketTest {
     }
 
     @Test
-    void socketsAreNonBlockingCloseOnExecAndReportTheirFamily() throws IOException {
+    void socketsAreBlockingCloseOnExecAndReportTheirFamily() throws IOException {
         try (LinuxUdpSocket s = open(UdpFamily.UDP4)) {
-            assertThat(s.sys.fcntl(s.fd(), F_GETFL, 0) & O_NONBLOCK).isNotZero();
+            // Blocking by design: receives without timeout block in recvmmsg; everything else passes
+            // MSG_DONTWAIT.
+            assertThat(s.sys.fcntl(s.fd(), F_GETFL, 0) & O_NONBLOCK).isZero();
             assertThat(s.sys.fcntl(s.fd(), F_GETFD, 0) & FD_CLOEXEC).isNotZero();
             assertThat(s.family()).isEqualTo(UdpFamily.UDP4);
             assertThat(s.isDualStack()).isFalse();
@@ -324,7 +326,8 @@ class LinuxUdpSocketTest {
             s.close();
             assertThat(s.isReleased()).isTrue();
         }
-        assertThat(openFds()).isEqualTo(before);
+        // Not above the start: descriptors of other tests' threads may close meanwhile, never open.
+            assertThat(openFds()).isLessThanOrEqualTo(before);
     }
 
     @Test
@@ -339,7 +342,8 @@ class LinuxUdpSocketTest {
             for (int i = 0; i < 1000; i++) {
                 raceOnce(pool);
             }
-            assertThat(openFds()).isEqualTo(before);
+            // Not above the start: descriptors of other tests' threads may close meanwhile, never open.
+            assertThat(openFds()).isLessThanOrEqualTo(before);
         } finally {
             pool.shutdownNow();
             assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

@@ -288,6 +288,27 @@ public abstract class AbstractBindContractTest {
     }
 
     @Test
+    void takingTheNetworkDownClosesTheBindsReceiveFunctions() throws Exception {
+        StdNetBind bind = newBind();
+        Bind.Opened opened = bind.open(0);
+        Future<Integer> blocked = executor.submit(() -> {
+            Slots slots = new Slots(bind.batchSize(), 2048);
+            return opened.receiveFuncs().get(0).receive(slots.packets, slots.sizes, slots.eps);
+        });
+        network.close();
+        assertThatThrownBy(() -> blocked.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ClosedChannelException.class);
+        Slots slots = new Slots(bind.batchSize(), 16);
+        for (ReceiveFunc f : opened.receiveFuncs()) {
+            assertThatThrownBy(() -> f.receive(slots.packets, slots.sizes, slots.eps))
+                    .isInstanceOf(ClosedChannelException.class);
+        }
+        assertThatThrownBy(() -> bind.send(datagrams("x"), bind.parseEndpoint("127.0.0.1:9")))
+                .isInstanceOf(ClosedChannelException.class);
+        bind.close();
+        assertThatThrownBy(() -> bind.open(0)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void receiveAfterCloseFailsWithClosedChannel() throws IOException {
         StdNetBind bind = newBind();
         Bind.Opened opened = bind.open(0);

@@ -1,10 +1,12 @@
 package dev.batchudp.benchmarks;
 
 import dev.batchudp.network.UdpFamily;
+import dev.batchudp.network.loopback.Impairments;
 import dev.batchudp.network.loopback.LoopbackConfiguration;
 import dev.batchudp.network.loopback.LoopbackConnection;
 import dev.batchudp.network.loopback.LoopbackNetwork;
 import dev.batchudp.network.loopback.LoopbackStats;
+import dev.batchudp.network.loopback.Verdict;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -44,6 +46,12 @@ import org.openjdk.jmh.infra.Blackhole;
  *       datagram through the network without a thread hand-off.
  * </ul>
  *
+ * <p>Each runs with the network unimpaired ({@code impairment=none}: the lock-free, allocation-free
+ * path) and with the simulation on: {@code passRule} (one rule that passes everything: the cost of the
+ * rule chain, its lock and the seeded random source), {@code loss1pct} (1% loss, synchronous delivery)
+ * and {@code latency1to5ms} (1–5 ms latency on the real clock: delivery by the network's scheduler
+ * thread; {@code sendThenReceive} then measures the latency, not throughput).
+ *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar LoopbackThroughputBenchmark -f 1 -wi 2 -i 3 -r 2s
  * </pre>
@@ -60,11 +68,17 @@ public class LoopbackThroughputBenchmark {
     @Param({"1200", "64"})
     public int size;
 
+    /** The simulation: {@code none}, {@code passRule}, {@code loss1pct} or {@code latency1to5ms}. */
+    @Param({"none", "passRule", "loss1pct", "latency1to5ms"})
+    public String impairment;
+
     private LoopbackNetwork network;
     private LoopbackConnection sender;
     private LoopbackConnection receiver;
     private InetSocketAddress target;
     private LoopbackStats before;
+    /** Whether a sent datagram may be lost (then sendThenReceive checks the queue before receiving). */
+    private boolean lossy;
 
     /**
      * Opens the network and the two connections.
@@ -75,6 +89,23 @@ public class LoopbackThroughputBenchmark {
     public void open() throws IOException {
         network = LoopbackNetwork.create(LoopbackConfiguration.defaults().toBuilder()
                 .recordOpenStackTraces(false).build());
+        switch (impairment) {
+            case "none":
+                break;
+            case "passRule":
+                network.addRule(d -> Verdict.pass());
+                break;
+            case "loss1pct":
+                network.setImpairments(Impairments.builder().loss(0.01).build());
+                lossy = true;
+                break;
+            case "latency1to5ms":
+                network.setImpairments(Impairments.builder()
+                        .latency(Duration.ofMillis(1), Duration.ofMillis(5)).build());
+                break;
+            default:
+                throw new IllegalArgumentException("unknown impairment " + impairment);
+        }
         receiver = network.openUdp(UdpFamily.UDP4, new InetSocketAddress("127.0.0.1", 0));
         sender = network.openUdp(UdpFamily.UDP4, new InetSocketAddress("127.0.0.1", 0));
         // The receiver must return when the sender stops at the end of an iteration.
@@ -192,6 +223,9 @@ public class LoopbackThroughputBenchmark {
         ByteBuffer b = sendThenReceiveBuffer;
         b.clear().limit(size);
         sender.send(b, target);
+        if (lossy && receiver.stats().queuedDatagrams() == 0) {
+            return; // lost: delivery is synchronous, so there is nothing to wait for
+        }
         b.clear();
         out.consume(receiver.receive(b));
     }

@@ -2,102 +2,128 @@ package dev.batchudp.network.loopback;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The switching fabric of one {@link LoopbackNetwork}: who is bound where, and the single point
- * where a datagram goes from its sender to a destination queue.
+ * The switching fabric of one {@link LoopbackNetwork}: the single point where a datagram goes from
+ * its sender to a destination queue.
  *
- * <p>Every datagram takes this path, synchronously on the sender's thread:
+ * <p>Every datagram takes this path, starting on the sender's thread:
  * <ol>
- *   <li>{@link #transmit}: counts it as sent. <em>Impairments hook in here:</em> a rule chain
- *       (loss, delay, reorder, partitions, per-link rules; a seeded RNG and a manual clock) will
- *       return a verdict per datagram: pass on to {@link #deliver} now, drop (counted), or hold for
- *       later delivery by the clock. A capture tap (pcap) also belongs here, since it sees each
- *       datagram once with its source and destination.
- *   <li>{@link #deliver}: resolves the destination through the {@link AddressRegistry} and the
- *       family's {@link PortTable}, applies the connected-socket filter, and offers the payload to
- *       the destination's {@link ReceiveQueue}, counting the outcome.
+ *   <li>{@link #transmit}: resolves the destination host through the {@link AddressRegistry}, finds
+ *       the {@link LinkState} from the sending host to it, and counts the datagram as sent on that link.
+ *       While nothing is simulated it goes straight on to {@link #deliver}: no lock, no allocation.
+ *       Once something is (impairments, a rule, a partition, a hold, a capture), the {@link Simulator}
+ *       decides its fate under its lock: drop (counted), deliver now, or schedule on the clock (the
+ *       timer thread or {@link ManualClock#advance} later calls {@link #deliver}).
+ *   <li>{@link #deliver}: looks up the connection bound to the destination in the destination host's
+ *       {@link PortTable}, applies the connected-socket filter, and offers the payload to the
+ *       connection's {@link ReceiveQueue}, counting the outcome on the link.
  * </ol>
- * Nothing on this path allocates; the payload copy is made by the sender before it gets here, and
- * the source address is the sender's precomputed one.
+ * The payload copy is made by the sender before it gets here, and the source address is the sender's
+ * precomputed one. Network-wide counters are the sums of the link counters.
  */
 final class Fabric {
     private final AddressRegistry addresses;
-    private final PortTable ipv4;
-    private final PortTable ipv6;
+    private Simulator simulator;
 
-    private final LongAdder sent = new LongAdder();
-    private final LongAdder delivered = new LongAdder();
-    private final LongAdder droppedNoListener = new LongAdder();
-    private final LongAdder droppedQueueFull = new LongAdder();
-
-    Fabric(AddressRegistry addresses, LoopbackConfiguration configuration) {
+    Fabric(AddressRegistry addresses) {
         this.addresses = addresses;
-        this.ipv4 = new PortTable("udp4", configuration.ephemeralPortFirst(), configuration.ephemeralPortLast());
-        this.ipv6 = new PortTable("udp6", configuration.ephemeralPortFirst(), configuration.ephemeralPortLast());
+    }
+
+    void attach(Simulator simulator) {
+        this.simulator = simulator;
     }
 
     AddressRegistry addresses() {
         return addresses;
     }
 
-    PortTable ports(boolean ipv6) {
-        return ipv6 ? this.ipv6 : this.ipv4;
-    }
-
     /**
      * Accepts a datagram from a sender. Never blocks and never throws for an undeliverable datagram.
      *
+     * @param from the sending connection
      * @param ipv6 the family of sender and destination (already checked to agree)
      * @param source the source address as the receiver will see it
      * @param destination the destination address, not a wildcard
      * @param port the destination port, 1–65535
      * @param payload the payload, owned by the network from now on
      */
-    void transmit(boolean ipv6, InetSocketAddress source, InetAddress destination, int port, byte[] payload) {
-        sent.increment();
-        // Future: verdict = rules.apply(source, destination, port, payload); PASS -> deliver,
-        // DROP -> droppedByRule, DELAY -> scheduler.hold(...) which later calls deliver.
-        deliver(ipv6, source, destination, port, payload);
+    void transmit(LoopbackUdpConnection from, boolean ipv6, InetSocketAddress source, InetAddress destination,
+            int port, byte[] payload) {
+        LoopbackHost sender = from.host();
+        LoopbackHost receiver = addresses.resolve(sender, destination);
+        LinkState link = receiver == null ? sender.unroutable : sender.outgoing[receiver.index()];
+        link.sent.increment();
+        if (simulator.active) {
+            simulator.transmit(link, from, ipv6, source, destination, port, payload);
+            return;
+        }
+        deliver(link, ipv6, source, destination, port, payload);
     }
 
     /**
      * Places a datagram in the queue of the connection bound to its destination, or drops it.
      *
+     * @param link the link it travelled
      * @param ipv6 the family
      * @param source the source address
      * @param destination the destination address, not a wildcard
      * @param port the destination port
      * @param payload the payload
      */
-    void deliver(boolean ipv6, InetSocketAddress source, InetAddress destination, int port, byte[] payload) {
-        LoopbackUdpConnection target = addresses.isLocal(destination)
-                ? ports(ipv6).lookup(destination, port)
-                : null;
+    void deliver(LinkState link, boolean ipv6, InetSocketAddress source, InetAddress destination, int port,
+            byte[] payload) {
+        LoopbackHost host = link.to;
+        LoopbackUdpConnection target = host == null ? null : host.ports(ipv6).lookup(destination, port);
         if (target == null || !target.acceptsFrom(source)) {
-            droppedNoListener.increment();
+            link.droppedNoListener.increment();
             return;
         }
         switch (target.queue().offer(payload, source)) {
             case ReceiveQueue.ACCEPTED:
-                delivered.increment();
+                link.delivered.increment();
                 break;
             case ReceiveQueue.FULL:
-                droppedQueueFull.increment();
+                link.droppedQueueFull.increment();
                 break;
             default:
                 // Closed between lookup and offer: as if it had never been bound.
-                droppedNoListener.increment();
+                link.droppedNoListener.increment();
                 break;
         }
     }
 
     LoopbackStats stats() {
         // Read the outcomes before "sent", so a concurrent snapshot never shows more outcomes than sends.
-        long dq = droppedQueueFull.sum();
-        long dn = droppedNoListener.sum();
-        long d = delivered.sum();
-        return new LoopbackStats(sent.sum(), d, dn, dq);
+        long inFlight = simulator.inFlight();
+        long dr = 0;
+        long dq = 0;
+        long dn = 0;
+        long d = 0;
+        long dup = 0;
+        long s = 0;
+        LoopbackHost[] hosts = addresses.hosts().toArray(new LoopbackHost[0]);
+        for (LoopbackHost h : hosts) {
+            for (LinkState l : links(h)) {
+                dr += l.droppedByRule.sum();
+                dq += l.droppedQueueFull.sum();
+                dn += l.droppedNoListener.sum();
+                d += l.delivered.sum();
+                dup += l.duplicated.sum();
+            }
+        }
+        for (LoopbackHost h : hosts) {
+            for (LinkState l : links(h)) {
+                s += l.sent.sum();
+            }
+        }
+        return new LoopbackStats(s, d, dn, dq, dr, dup, inFlight);
+    }
+
+    private static LinkState[] links(LoopbackHost h) {
+        LinkState[] out = h.outgoing;
+        LinkState[] all = java.util.Arrays.copyOf(out, out.length + 1);
+        all[out.length] = h.unroutable;
+        return all;
     }
 }

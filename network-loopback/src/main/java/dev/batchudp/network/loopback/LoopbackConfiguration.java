@@ -27,6 +27,12 @@ import java.util.Objects;
  *         <td>32768–60999</td><td>ports handed out for port 0</td></tr>
  *     <tr><td>{@link #recordOpenStackTraces()}</td><td>true</td><td>true</td><td>remember where each
  *         connection was opened, for {@link LoopbackNetwork#checkNoOpenConnections()}</td></tr>
+ *     <tr><td>{@link #seed()}</td><td>{@value #SEED_DEFAULT}</td><td>{@value #SEED_DEFAULT}</td><td>seed
+ *         of the network's random source (loss, latency, reordering, ...)</td></tr>
+ *     <tr><td>{@link #manualClock()}</td><td>false</td><td>false</td><td>delays run on a
+ *         {@link ManualClock} instead of real time</td></tr>
+ *     <tr><td>{@link #impairments()}</td><td>none</td><td>none</td><td>the network-wide
+ *         {@link Impairments} it starts with</td></tr>
  *   </tbody>
  * </table>
  *
@@ -67,6 +73,12 @@ public final class LoopbackConfiguration {
     /** Last ephemeral port of {@link #linuxLike()}: 60999, from Linux's {@code net.ipv4.ip_local_port_range}. */
     public static final int LINUX_EPHEMERAL_PORT_LAST = 60_999;
 
+    /**
+     * Default {@link #seed()}: a fixed value, so that a network built without a seed still behaves
+     * the same on every run.
+     */
+    public static final long SEED_DEFAULT = 0x5EED;
+
     private static final LoopbackConfiguration DEFAULTS = new Builder().build();
 
     private static final LoopbackConfiguration LINUX_LIKE = new Builder()
@@ -80,6 +92,9 @@ public final class LoopbackConfiguration {
     private final int ephemeralPortFirst;
     private final int ephemeralPortLast;
     private final boolean recordOpenStackTraces;
+    private final long seed;
+    private final boolean manualClock;
+    private final Impairments impairments;
 
     private LoopbackConfiguration(Builder b) {
         this.mtu = b.mtu;
@@ -88,6 +103,9 @@ public final class LoopbackConfiguration {
         this.ephemeralPortFirst = b.ephemeralPortFirst;
         this.ephemeralPortLast = b.ephemeralPortLast;
         this.recordOpenStackTraces = b.recordOpenStackTraces;
+        this.seed = b.seed;
+        this.manualClock = b.manualClock;
+        this.impairments = b.impairments;
     }
 
     /**
@@ -193,6 +211,38 @@ public final class LoopbackConfiguration {
         return recordOpenStackTraces;
     }
 
+    /**
+     * Returns the seed of the network's random source. Every random choice the network makes (loss,
+     * latency, reordering, duplication, corruption, and rules that use
+     * {@link LoopbackRule.Datagram#random()}) comes from one generator seeded with it, so the same seed
+     * and the same sends give the same fates.
+     *
+     * @return the seed
+     */
+    public long seed() {
+        return seed;
+    }
+
+    /**
+     * Returns whether delays run on a {@link ManualClock} ({@link LoopbackNetwork#manualClock()}) that
+     * moves only when the test advances it, rather than in real time on a scheduler thread.
+     *
+     * @return whether the clock is manual
+     */
+    public boolean manualClock() {
+        return manualClock;
+    }
+
+    /**
+     * Returns the network-wide impairments the network starts with; they can be changed later with
+     * {@link LoopbackNetwork#setImpairments(Impairments)}.
+     *
+     * @return the initial impairments
+     */
+    public Impairments impairments() {
+        return impairments;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof LoopbackConfiguration)) {
@@ -201,20 +251,22 @@ public final class LoopbackConfiguration {
         LoopbackConfiguration c = (LoopbackConfiguration) o;
         return mtu == c.mtu && receiveQueueCapacity == c.receiveQueueCapacity
                 && receiveQueueBytes == c.receiveQueueBytes && ephemeralPortFirst == c.ephemeralPortFirst
-                && ephemeralPortLast == c.ephemeralPortLast && recordOpenStackTraces == c.recordOpenStackTraces;
+                && ephemeralPortLast == c.ephemeralPortLast && recordOpenStackTraces == c.recordOpenStackTraces
+                && seed == c.seed && manualClock == c.manualClock && impairments.equals(c.impairments);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(mtu, receiveQueueCapacity, receiveQueueBytes, ephemeralPortFirst,
-                ephemeralPortLast, recordOpenStackTraces);
+                ephemeralPortLast, recordOpenStackTraces, seed, manualClock, impairments);
     }
 
     @Override
     public String toString() {
         return "LoopbackConfiguration{mtu=" + mtu + ", receiveQueueCapacity=" + receiveQueueCapacity
                 + ", receiveQueueBytes=" + receiveQueueBytes + ", ephemeralPorts=" + ephemeralPortFirst
-                + "-" + ephemeralPortLast + ", recordOpenStackTraces=" + recordOpenStackTraces + "}";
+                + "-" + ephemeralPortLast + ", recordOpenStackTraces=" + recordOpenStackTraces + ", seed=" + seed
+                + ", manualClock=" + manualClock + ", impairments=" + impairments + "}";
     }
 
     /**
@@ -230,6 +282,9 @@ public final class LoopbackConfiguration {
         private int ephemeralPortFirst = EPHEMERAL_PORT_FIRST_DEFAULT;
         private int ephemeralPortLast = EPHEMERAL_PORT_LAST_DEFAULT;
         private boolean recordOpenStackTraces = true;
+        private long seed = SEED_DEFAULT;
+        private boolean manualClock;
+        private Impairments impairments = Impairments.none();
 
         private Builder() {}
 
@@ -240,6 +295,9 @@ public final class LoopbackConfiguration {
             this.ephemeralPortFirst = c.ephemeralPortFirst;
             this.ephemeralPortLast = c.ephemeralPortLast;
             this.recordOpenStackTraces = c.recordOpenStackTraces;
+            this.seed = c.seed;
+            this.manualClock = c.manualClock;
+            this.impairments = c.impairments;
         }
 
         /**
@@ -319,6 +377,39 @@ public final class LoopbackConfiguration {
          */
         public Builder recordOpenStackTraces(boolean record) {
             this.recordOpenStackTraces = record;
+            return this;
+        }
+
+        /**
+         * Sets the seed of the network's random source.
+         *
+         * @param seed any value
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets whether delays run on a {@link ManualClock}.
+         *
+         * @param manual {@code true} for a manual clock, {@code false} for real time
+         * @return this builder
+         */
+        public Builder manualClock(boolean manual) {
+            this.manualClock = manual;
+            return this;
+        }
+
+        /**
+         * Sets the network-wide impairments the network starts with.
+         *
+         * @param impairments the impairments; {@link Impairments#none()} for a perfect network
+         * @return this builder
+         */
+        public Builder impairments(Impairments impairments) {
+            this.impairments = Objects.requireNonNull(impairments, "impairments");
             return this;
         }
 

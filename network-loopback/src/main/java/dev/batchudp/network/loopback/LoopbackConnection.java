@@ -38,6 +38,15 @@ public sealed interface LoopbackConnection extends UdpConnection permits Loopbac
     LoopbackNetwork network();
 
     /**
+     * Returns the simulated host this connection lives on: the host owning its local address, or for
+     * a loopback or wildcard address the host it was opened on ({@value LoopbackNetwork#LOCALHOST}
+     * when opened through {@link LoopbackNetwork#openUdp}).
+     *
+     * @return the host
+     */
+    LoopbackHost host();
+
+    /**
      * Returns a snapshot of this connection's counters.
      *
      * @return the counters now

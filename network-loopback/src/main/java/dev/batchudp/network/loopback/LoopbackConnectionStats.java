@@ -8,6 +8,8 @@ package dev.batchudp.network.loopback;
  * <p>Datagrams arriving at this connection end in {@link #delivered()} or
  * {@link #droppedQueueFull()}; delivered ones are later {@link #received()} (truncated ones
  * included), still {@linkplain #queuedDatagrams() queued}, or discarded when the connection closes.
+ * Of the datagrams it {@linkplain #sent() sent}, {@link #droppedByRule()} were dropped by the
+ * simulation and {@link #duplicated()} copied.
  *
  * @param sent datagrams this connection sent (accepted by {@code send}; oversize ones excluded)
  * @param delivered datagrams placed in this connection's receive queue
@@ -17,8 +19,27 @@ package dev.batchudp.network.loopback;
  *     {@link dev.batchudp.network.DatagramTruncatedException}
  * @param queuedDatagrams datagrams waiting in the queue now
  * @param queuedBytes payload bytes waiting in the queue now
+ * @param droppedByRule datagrams this connection sent that the simulation dropped (a rule, loss, a
+ *     partition or a link MTU)
+ * @param duplicated extra copies made of datagrams this connection sent
  * @since 0.1
  */
 public record LoopbackConnectionStats(long sent, long delivered, long received, long droppedQueueFull,
-        long truncated, int queuedDatagrams, long queuedBytes) {
+        long truncated, int queuedDatagrams, long queuedBytes, long droppedByRule, long duplicated) {
+
+    /**
+     * Creates counters of a connection whose datagrams the simulation neither dropped nor duplicated.
+     *
+     * @param sent datagrams sent
+     * @param delivered datagrams delivered to this connection
+     * @param received datagrams received
+     * @param droppedQueueFull datagrams dropped at this connection's full queue
+     * @param truncated datagrams truncated
+     * @param queuedDatagrams datagrams queued now
+     * @param queuedBytes bytes queued now
+     */
+    public LoopbackConnectionStats(long sent, long delivered, long received, long droppedQueueFull,
+            long truncated, int queuedDatagrams, long queuedBytes) {
+        this(sent, delivered, received, droppedQueueFull, truncated, queuedDatagrams, queuedBytes, 0, 0);
+    }
 }

@@ -38,8 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  *
  * <h2>Addresses and ports</h2>
- * The network is one host with a {@code lo} interface: every address in {@code 127.0.0.0/8} and
- * {@code ::1} is local. A connection binds to one of them or to the wildcard ({@code 0.0.0.0} or
+ * Without {@linkplain #addHost hosts}, the network is one host with a {@code lo} interface: every
+ * address in {@code 127.0.0.0/8} and {@code ::1} is local. A connection binds to one of them or to the wildcard ({@code 0.0.0.0} or
  * {@code ::}), which receives datagrams for every local address of its family on its port; binding any
  * other address fails with {@link BindException} ("Cannot assign requested address"). A wildcard-bound
  * connection's datagrams carry the source address {@code 127.0.0.1} or {@code ::1}, the address Linux
@@ -55,6 +55,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * with {@link BindException} ("Address already in use"), as on Linux without {@code SO_REUSEADDR}.
  *
  * <h2>Delivery</h2>
+ * Unless the network {@linkplain #setImpairments delays} it,
  * {@code send} copies the payload and delivers it before returning, on the sender's thread: the
  * datagram is in the destination's receive queue, or it is dropped and counted. It is dropped when
  * nothing is bound to the destination (or the destination is connected to another peer), and when the
@@ -64,6 +65,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@linkplain LoopbackConfiguration#mtu() MTU} allows is refused with
  * {@link dev.batchudp.network.DatagramTooLargeException}; a datagram larger than the receive buffer is
  * consumed and reported with {@link dev.batchudp.network.DatagramTruncatedException}.
+ *
+ * <h2>Hosts</h2>
+ * {@link #addHost(String, String...)} adds simulated hosts with any literal IPv4/IPv6 addresses
+ * (several for a multi-homed host); they exist only inside this network. A connection bound to such an
+ * address lives on its host; {@link LoopbackHost} is also a {@link Network} whose wildcard-bound
+ * connections live on it. Every host has its own port spaces and its own loopback addresses. The host
+ * every network starts with is {@value #LOCALHOST}.
+ *
+ * <h2>Simulation</h2>
+ * Impairments ({@link #setImpairments}, {@link #setLinkImpairments}: loss, latency and jitter,
+ * reordering, duplication, corruption, link MTU, bandwidth), partitions ({@link #partition},
+ * {@link #partitionOneWay}, {@link #heal}), {@link #hold}/{@link #release}, and a chain of
+ * {@link LoopbackRule}s ({@link #addRule}) decide each datagram's fate, drawing from one random source
+ * seeded with {@link LoopbackConfiguration#seed()}. Delays run on the network's {@link #clock()}: real
+ * time (one daemon scheduler thread, started by the first delayed datagram and stopped by
+ * {@link #close()}) or a {@link ManualClock}. A datagram with no delay is still delivered before
+ * {@code send} returns. {@link #startCapture()} records traffic and writes pcap files.
+ *
+ * <p><b>What is deterministic.</b> The fate of each datagram (dropped, corrupted, its delay, duplicated)
+ * is decided under one lock, in the order the network accepts datagrams. The same seed and the same
+ * sequence of sends (from one thread, or from threads whose order the test fixes) give the same fates;
+ * with a {@link ManualClock} advanced from one thread, also the same deliveries in the same order (by
+ * due time, then send order). With several sender threads racing, the interleaving, and so the
+ * sequence, is the test's own; on the real-time clock, delivery times depend on the scheduler.
  *
  * <h2>Counters and leaks</h2>
  * {@link #stats()} returns network-wide counters and {@link LoopbackConnection#stats()} a connection's
@@ -90,9 +115,15 @@ public final class LoopbackNetwork implements Network {
     private static final int UDP_HEADER = 8;
     private static final AtomicLong INSTANCES = new AtomicLong();
 
+    /** The name of the host every network starts with, which has only the loopback addresses. */
+    public static final String LOCALHOST = "localhost";
+
     private final String name;
     private final LoopbackConfiguration configuration;
     private final Fabric fabric;
+    private final AddressRegistry registry;
+    private final Simulator simulator;
+    private final LoopbackClock clock;
     private final AtomicLong connectionIds = new AtomicLong();
 
     /** Open connections by id, in opening order. Guarded by itself, as is {@link #open}. */
@@ -102,7 +133,11 @@ public final class LoopbackNetwork implements Network {
     private LoopbackNetwork(LoopbackConfiguration configuration) {
         this.configuration = Objects.requireNonNull(configuration, "configuration");
         this.name = PROVIDER_NAME + "-" + INSTANCES.incrementAndGet();
-        this.fabric = new Fabric(new AddressRegistry(), configuration);
+        this.clock = configuration.manualClock() ? new ManualClock() : new RealTimeClock();
+        this.registry = new AddressRegistry(new LoopbackHost(this, LOCALHOST, 0, List.of(), configuration));
+        this.fabric = new Fabric(registry);
+        this.simulator = new Simulator(fabric, clock, configuration.seed(), configuration.impairments(), name);
+        fabric.attach(simulator);
     }
 
     /**
@@ -200,6 +235,12 @@ public final class LoopbackNetwork implements Network {
     @Override
     public LoopbackConnection openUdp(UdpFamily family, InetSocketAddress local, InetSocketAddress remote)
             throws IOException {
+        return open(null, family, local, remote);
+    }
+
+    /** Opens a connection on {@code on}, or (when {@code null}) on the host owning the local address. */
+    LoopbackConnection open(LoopbackHost on, UdpFamily family, InetSocketAddress local, InetSocketAddress remote)
+            throws IOException {
         Objects.requireNonNull(family, "family");
         InetAddress address;
         int port;
@@ -213,12 +254,18 @@ public final class LoopbackNetwork implements Network {
         }
         boolean ipv6 = resolveFamily(family, address);
         boolean wildcard = address.isAnyLocalAddress();
+        LoopbackHost host = on != null ? on : registry.localhost();
         if (wildcard) {
-            address = fabric.addresses().wildcard(ipv6);
-        } else if (!fabric.addresses().isLocal(address)) {
-            throw new BindException("Cannot assign requested address: " + SocketAddresses.formatAddress(address)
-                    + " is not an address of loopback network " + name + " (local addresses: "
-                    + fabric.addresses().describe() + ")");
+            address = registry.wildcard(ipv6);
+        } else if (!AddressRegistry.isLoopback(address)) {
+            LoopbackHost owner = registry.owner(address);
+            if (owner == null || (on != null && owner != on)) {
+                throw new BindException("Cannot assign requested address: "
+                        + SocketAddresses.formatAddress(address) + " is not an address of "
+                        + (on != null ? "host " + on.name() + " of " : "") + "loopback network " + name
+                        + " (local addresses: " + registry.describe(host) + ")");
+            }
+            host = owner;
         }
         InetSocketAddress peer = remote == null ? null : checkRemote(family, ipv6, remote);
         int maxPayload = Math.max(0, Math.min(
@@ -232,8 +279,12 @@ public final class LoopbackNetwork implements Network {
             if (!open) {
                 throw new ClosedNetworkException(name);
             }
-            LoopbackUdpConnection connection = fabric.ports(ipv6).bind(address, wildcard, port,
-                    p -> new LoopbackUdpConnection(this, fabric, id, family, ipv6, bindAddress, p, peer,
+            if (host.isDown()) {
+                throw new ClosedNetworkException(name + " host " + host.name());
+            }
+            LoopbackHost bindHost = host;
+            LoopbackUdpConnection connection = host.ports(ipv6).bind(address, wildcard, port,
+                    p -> new LoopbackUdpConnection(this, fabric, bindHost, id, family, ipv6, bindAddress, p, peer,
                             maxPayload, configuration, openedAt));
             connections.put(id, connection);
             return connection;
@@ -273,7 +324,7 @@ public final class LoopbackNetwork implements Network {
         }
         if (address.isAnyLocalAddress()) {
             // Linux connects a socket aimed at the wildcard to the local host.
-            return new InetSocketAddress(fabric.addresses().primary(ipv6), remote.getPort());
+            return new InetSocketAddress(AddressRegistry.loopbackPrimary(ipv6), remote.getPort());
         }
         return remote;
     }
@@ -287,7 +338,7 @@ public final class LoopbackNetwork implements Network {
     @Override
     public List<NetworkInterfaceInfo> interfaces() {
         return List.of(new NetworkInterfaceInfo(AddressRegistry.INTERFACE_NAME, AddressRegistry.INTERFACE_INDEX,
-                configuration.mtu(), true, true, fabric.addresses().interfaceAddresses()));
+                configuration.mtu(), true, true, List.of(AddressRegistry.IPV4_LOOPBACK, AddressRegistry.IPV6_LOOPBACK)));
     }
 
     /**
@@ -349,7 +400,8 @@ public final class LoopbackNetwork implements Network {
     /** Drops the frames inside this class, so that the trace starts at whoever opened the connection. */
     private static StackTraceElement[] callerFrames(StackTraceElement[] trace) {
         int first = 0;
-        while (first < trace.length - 1 && trace[first].getClassName().equals(LoopbackNetwork.class.getName())) {
+        while (first < trace.length - 1 && (trace[first].getClassName().equals(LoopbackNetwork.class.getName())
+                || trace[first].getClassName().equals(LoopbackHost.class.getName()))) {
             first++;
         }
         return Arrays.copyOfRange(trace, first, trace.length);
@@ -362,6 +414,262 @@ public final class LoopbackNetwork implements Network {
      */
     public LoopbackStats stats() {
         return fabric.stats();
+    }
+
+    // ---- hosts ----
+
+    /**
+     * Adds a simulated host with the given addresses (any literal IPv4 or IPv6 addresses, several for a
+     * multi-homed host). The addresses exist only inside this network; connections bind them through
+     * {@link #openUdp} or {@link LoopbackHost#openUdp}, and datagrams to them go to this host.
+     *
+     * @param name the host's name, unique in this network
+     * @param addresses literal addresses, such as {@code "10.0.0.1"} or {@code "fd00::1"}; none for a
+     *     host with only loopback addresses
+     * @return the host
+     * @throws IllegalArgumentException if the name is taken or empty, an address is not a literal, is a
+     *     loopback, wildcard or multicast address, or belongs to another host
+     */
+    public LoopbackHost addHost(String name, String... addresses) {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank()) {
+            throw new IllegalArgumentException("host name must not be blank");
+        }
+        List<InetAddress> parsed = new ArrayList<>();
+        for (String a : addresses) {
+            InetAddress address = SocketAddresses.parseAddress(Objects.requireNonNull(a, "address"));
+            if (!parsed.contains(address)) {
+                parsed.add(address);
+            }
+        }
+        return registry.add(name, parsed, index -> new LoopbackHost(this, name, index, parsed, configuration));
+    }
+
+    /**
+     * Returns a host by name.
+     *
+     * @param name the host's name; {@value #LOCALHOST} for the host every network has
+     * @return the host
+     * @throws IllegalArgumentException if there is no such host
+     */
+    public LoopbackHost host(String name) {
+        return registry.host(Objects.requireNonNull(name, "name"));
+    }
+
+    /**
+     * Returns every host, {@value #LOCALHOST} first, then in the order they were added.
+     *
+     * @return the hosts
+     */
+    public List<LoopbackHost> hosts() {
+        return registry.hosts();
+    }
+
+    // ---- time ----
+
+    /**
+     * Returns the clock the network delays datagrams on.
+     *
+     * @return a {@link ManualClock} if {@link LoopbackConfiguration#manualClock()}, else real time
+     */
+    public LoopbackClock clock() {
+        return clock;
+    }
+
+    /**
+     * Returns the network's manual clock.
+     *
+     * @return the clock
+     * @throws IllegalStateException if the network runs in real time
+     */
+    public ManualClock manualClock() {
+        if (!(clock instanceof ManualClock)) {
+            throw new IllegalStateException("loopback network " + name + " runs in real time: build it with"
+                    + " LoopbackConfiguration.builder().manualClock(true) to advance time by hand");
+        }
+        return (ManualClock) clock;
+    }
+
+    /**
+     * Returns the seed of the network's random source.
+     *
+     * @return {@link LoopbackConfiguration#seed()}
+     */
+    public long seed() {
+        return configuration.seed();
+    }
+
+    // ---- impairments, partitions, rules ----
+
+    /**
+     * Sets the impairments of every link that has none of its own. Takes effect for datagrams sent
+     * afterwards; datagrams in flight keep their fate.
+     *
+     * @param impairments the impairments; {@link Impairments#none()} for perfect links
+     */
+    public void setImpairments(Impairments impairments) {
+        simulator.setImpairments(impairments);
+    }
+
+    /**
+     * Returns the impairments of links that have none of their own.
+     *
+     * @return the network-wide impairments
+     */
+    public Impairments impairments() {
+        return simulator.impairments();
+    }
+
+    /**
+     * Sets the impairments of one direction of a link, replacing (not adding to) the network-wide ones
+     * for datagrams from {@code from} to {@code to}.
+     *
+     * @param from the sending host's name
+     * @param to the receiving host's name (may be {@code from}, for a host's traffic to itself)
+     * @param impairments the link's impairments
+     * @throws IllegalArgumentException if a host does not exist
+     */
+    public void setLinkImpairments(String from, String to, Impairments impairments) {
+        simulator.setLinkImpairments(link(from, to), Objects.requireNonNull(impairments, "impairments"));
+    }
+
+    /**
+     * Makes one direction of a link follow the network-wide impairments again.
+     *
+     * @param from the sending host's name
+     * @param to the receiving host's name
+     * @throws IllegalArgumentException if a host does not exist
+     */
+    public void clearLinkImpairments(String from, String to) {
+        simulator.setLinkImpairments(link(from, to), null);
+    }
+
+    /**
+     * Cuts the link between two hosts in both directions: every datagram sent between them, and every
+     * one still in flight between them, is dropped (counted as dropped by rule) until
+     * {@link #heal(String, String)}.
+     *
+     * @param a one host's name
+     * @param b the other host's name
+     * @throws IllegalArgumentException if a host does not exist
+     */
+    public void partition(String a, String b) {
+        simulator.setPartitioned(link(a, b), true);
+        simulator.setPartitioned(link(b, a), true);
+    }
+
+    /**
+     * Cuts one direction of a link: datagrams from {@code from} to {@code to} are dropped, while the
+     * other direction still works.
+     *
+     * @param from the sending host's name
+     * @param to the receiving host's name
+     * @throws IllegalArgumentException if a host does not exist
+     */
+    public void partitionOneWay(String from, String to) {
+        simulator.setPartitioned(link(from, to), true);
+    }
+
+    /**
+     * Restores both directions of a link cut by {@link #partition} or {@link #partitionOneWay}.
+     *
+     * @param a one host's name
+     * @param b the other host's name
+     * @throws IllegalArgumentException if a host does not exist
+     */
+    public void heal(String a, String b) {
+        simulator.setPartitioned(link(a, b), false);
+        simulator.setPartitioned(link(b, a), false);
+    }
+
+    /**
+     * Restores one direction of a link.
+     *
+     * @param from the sending host's name
+     * @param to the receiving host's name
+     * @throws IllegalArgumentException if a host does not exist
+     */
+    public void healOneWay(String from, String to) {
+        simulator.setPartitioned(link(from, to), false);
+    }
+
+    /**
+     * Returns whether datagrams from {@code from} to {@code to} are being dropped by a partition.
+     *
+     * @param from the sending host's name
+     * @param to the receiving host's name
+     * @return whether that direction is cut
+     * @throws IllegalArgumentException if a host does not exist
+     */
+    public boolean isPartitioned(String from, String to) {
+        return simulator.isPartitioned(link(from, to));
+    }
+
+    /**
+     * Holds the datagrams on the link between two hosts, in both directions: those that reach the end
+     * of the link (at once, or when their delay has run) wait there, neither delivered nor dropped,
+     * until {@link #release(String, String)}.
+     *
+     * @param a one host's name
+     * @param b the other host's name
+     * @throws IllegalArgumentException if a host does not exist
+     */
+    public void hold(String a, String b) {
+        simulator.hold(link(a, b));
+        simulator.hold(link(b, a));
+    }
+
+    /**
+     * Ends a {@link #hold}: delivers every held datagram, in the order they arrived, on the calling
+     * thread (first those from {@code a} to {@code b}, then the other direction).
+     *
+     * @param a one host's name
+     * @param b the other host's name
+     * @throws IllegalArgumentException if a host does not exist
+     */
+    public void release(String a, String b) {
+        simulator.release(link(a, b));
+        simulator.release(link(b, a));
+    }
+
+    /**
+     * Installs a rule that sees every datagram sent afterwards, after the rules already installed.
+     * Close the returned handle to uninstall it, for example with try-with-resources.
+     *
+     * @param rule the rule
+     * @return the handle that uninstalls it
+     */
+    public InstalledRule addRule(LoopbackRule rule) {
+        return simulator.addRule(rule);
+    }
+
+    // ---- observability ----
+
+    /**
+     * Starts recording every datagram sent on the network, until the capture is closed.
+     *
+     * @return the capture
+     */
+    public LoopbackCapture startCapture() {
+        return simulator.startCapture();
+    }
+
+    /**
+     * Returns the counters of one direction of a link.
+     *
+     * @param from the sending host's name
+     * @param to the receiving host's name (the same host for its own and loopback traffic)
+     * @return the counters now
+     * @throws IllegalArgumentException if a host does not exist
+     */
+    public LoopbackLinkStats linkStats(String from, String to) {
+        return link(from, to).stats();
+    }
+
+    private LinkState link(String from, String to) {
+        LoopbackHost a = host(from);
+        LoopbackHost b = host(to);
+        return a.outgoing[b.index()];
     }
 
     @Override
@@ -385,6 +693,28 @@ public final class LoopbackNetwork implements Network {
             }
             open = false;
             toClose = new ArrayList<>(connections.values());
+        }
+        simulator.close();
+        for (LoopbackUdpConnection c : toClose) {
+            c.close();
+        }
+    }
+
+    boolean isHostOpen(LoopbackHost host) {
+        synchronized (connections) {
+            return open && !host.isDown();
+        }
+    }
+
+    void closeHost(LoopbackHost host) {
+        List<LoopbackUdpConnection> toClose = new ArrayList<>();
+        synchronized (connections) {
+            host.markDown();
+            for (LoopbackUdpConnection c : connections.values()) {
+                if (c.host() == host) {
+                    toClose.add(c);
+                }
+            }
         }
         for (LoopbackUdpConnection c : toClose) {
             c.close();

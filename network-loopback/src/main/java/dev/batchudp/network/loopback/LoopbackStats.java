@@ -2,12 +2,14 @@ package dev.batchudp.network.loopback;
 
 /**
  * Network-wide counters of a {@link LoopbackNetwork}, an immutable snapshot taken by
- * {@link LoopbackNetwork#stats()}.
+ * {@link LoopbackNetwork#stats()}: the sums over every {@linkplain LoopbackLinkStats link}.
  *
- * <p>Every datagram counted in {@link #sent()} ends in exactly one of the other counters, so once
- * traffic has stopped {@code sent == delivered + droppedNoListener + droppedQueueFull}. Delivery is
- * synchronous (it is complete when {@code send} returns), but a snapshot taken while other threads
- * are sending reads the counters one after the other and may catch a datagram between two of them.
+ * <p>Every datagram counted in {@link #sent()}, and every extra copy counted in {@link #duplicated()},
+ * ends in exactly one of the other counters, so once traffic has stopped
+ * {@code sent + duplicated == delivered + droppedNoListener + droppedQueueFull + droppedByRule + inFlight}.
+ * Without impairments delivery is synchronous (complete when {@code send} returns) and the last three
+ * are zero; a snapshot taken while other threads are sending reads the counters one after the other
+ * and may catch a datagram between two of them.
  *
  * @param sent datagrams accepted by {@code send} on any connection (refused, oversize ones excluded)
  * @param delivered datagrams placed in a receive queue
@@ -15,16 +17,34 @@ package dev.batchudp.network.loopback;
  *     address and port (or the one bound there is connected to another peer, or the destination is
  *     not an address of this network)
  * @param droppedQueueFull datagrams dropped because the destination's receive queue was full
+ * @param droppedByRule datagrams dropped by the simulation: a {@link LoopbackRule}, loss, a partition or
+ *     a link MTU
+ * @param duplicated extra copies made by duplication
+ * @param inFlight datagrams delayed or held, not yet delivered or dropped
  * @since 0.1
  */
-public record LoopbackStats(long sent, long delivered, long droppedNoListener, long droppedQueueFull) {
+public record LoopbackStats(long sent, long delivered, long droppedNoListener, long droppedQueueFull,
+        long droppedByRule, long duplicated, long inFlight) {
+
+    /**
+     * Creates counters of a network that simulated nothing: no rule drops, duplicates or datagrams in
+     * flight.
+     *
+     * @param sent datagrams sent
+     * @param delivered datagrams delivered
+     * @param droppedNoListener datagrams without a listener
+     * @param droppedQueueFull datagrams dropped at a full queue
+     */
+    public LoopbackStats(long sent, long delivered, long droppedNoListener, long droppedQueueFull) {
+        this(sent, delivered, droppedNoListener, droppedQueueFull, 0, 0, 0);
+    }
 
     /**
      * Returns all datagrams dropped, for any reason.
      *
-     * @return {@code droppedNoListener + droppedQueueFull}
+     * @return {@code droppedNoListener + droppedQueueFull + droppedByRule}
      */
     public long dropped() {
-        return droppedNoListener + droppedQueueFull;
+        return droppedNoListener + droppedQueueFull + droppedByRule;
     }
 }

@@ -32,11 +32,15 @@ final class LoopbackUdpConnection implements LoopbackConnection {
 
     private final LoopbackNetwork network;
     private final Fabric fabric;
+    private final LoopbackHost host;
     private final UdpFamily family;
     private final boolean ipv6;
     private final InetSocketAddress local;
     private final InetAddress boundAddress;
-    private final InetSocketAddress source;
+    /** Source of datagrams to loopback addresses. */
+    private final InetSocketAddress loopbackSource;
+    /** Source of datagrams to other addresses. */
+    private final InetSocketAddress hostSource;
     private final InetSocketAddress remote;
     private final int maxPayload;
     private final ReceiveQueue queue;
@@ -45,22 +49,27 @@ final class LoopbackUdpConnection implements LoopbackConnection {
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder sent = new LongAdder();
+    private final LongAdder droppedByRule = new LongAdder();
+    private final LongAdder duplicated = new LongAdder();
     private volatile long readTimeoutNanos;
     private volatile int sendBufferSize = SEND_BUFFER_DEFAULT;
 
-    LoopbackUdpConnection(LoopbackNetwork network, Fabric fabric, long id, UdpFamily family, boolean ipv6,
+    LoopbackUdpConnection(LoopbackNetwork network, Fabric fabric, LoopbackHost host, long id, UdpFamily family,
+            boolean ipv6,
             InetAddress boundAddress, int port, InetSocketAddress remote, int maxPayload,
             LoopbackConfiguration configuration, Throwable openedAt) {
         this.network = network;
         this.fabric = fabric;
+        this.host = host;
         this.id = id;
         this.family = family;
         this.ipv6 = ipv6;
         this.boundAddress = boundAddress;
         this.local = new InetSocketAddress(boundAddress, port);
-        InetAddress sourceAddress = boundAddress.isAnyLocalAddress()
-                ? fabric.addresses().primary(ipv6) : boundAddress;
-        this.source = new InetSocketAddress(sourceAddress, port);
+        boolean wildcard = boundAddress.isAnyLocalAddress();
+        this.loopbackSource = wildcard
+                ? new InetSocketAddress(AddressRegistry.loopbackPrimary(ipv6), port) : this.local;
+        this.hostSource = wildcard ? new InetSocketAddress(host.primary(ipv6), port) : this.local;
         this.remote = remote;
         this.maxPayload = maxPayload;
         this.queue = new ReceiveQueue(configuration.receiveQueueCapacity(), configuration.receiveQueueBytes());
@@ -84,6 +93,19 @@ final class LoopbackUdpConnection implements LoopbackConnection {
 
     long id() {
         return id;
+    }
+
+    @Override
+    public LoopbackHost host() {
+        return host;
+    }
+
+    void countDroppedByRule() {
+        droppedByRule.increment();
+    }
+
+    void countDuplicated(int copies) {
+        duplicated.add(copies);
     }
 
     // ---- UdpConnection ----
@@ -176,9 +198,10 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         InetAddress address = destination.getAddress();
         if (address.isAnyLocalAddress()) {
             // Linux delivers a datagram sent to 0.0.0.0 or :: to the local host.
-            address = fabric.addresses().primary(ipv6);
+            address = AddressRegistry.loopbackPrimary(ipv6);
         }
-        fabric.transmit(ipv6, source, address, destination.getPort(), payload);
+        fabric.transmit(this, ipv6, address.isLoopbackAddress() ? loopbackSource : hostSource, address,
+                destination.getPort(), payload);
     }
 
     @Override
@@ -256,7 +279,7 @@ final class LoopbackUdpConnection implements LoopbackConnection {
             return;
         }
         queue.close();
-        fabric.ports(ipv6).unbind(this);
+        host.ports(ipv6).unbind(this);
         network.forget(this);
     }
 
@@ -264,7 +287,7 @@ final class LoopbackUdpConnection implements LoopbackConnection {
 
     @Override
     public LoopbackConnectionStats stats() {
-        return queue.stats(sent.sum());
+        return queue.stats(sent.sum(), droppedByRule.sum(), duplicated.sum());
     }
 
     @Override
@@ -274,7 +297,11 @@ final class LoopbackUdpConnection implements LoopbackConnection {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("loopback ").append(family.networkName()).append(' ')
+        StringBuilder sb = new StringBuilder("loopback ");
+        if (host != fabric.addresses().localhost()) {
+            sb.append(host.name()).append(' ');
+        }
+        sb.append(family.networkName()).append(' ')
                 .append(SocketAddresses.format(local));
         if (remote != null) {
             sb.append(" -> ").append(SocketAddresses.format(remote));

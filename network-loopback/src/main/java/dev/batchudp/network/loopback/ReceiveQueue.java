@@ -206,13 +206,16 @@ final class ReceiveQueue {
      * Returns a snapshot of the counters, combined with those kept outside the queue.
      *
      * @param sent datagrams the connection sent
+     * @param droppedByRule datagrams it sent that the simulation dropped
+     * @param duplicated copies made of datagrams it sent
      * @return the snapshot
      */
-    LoopbackConnectionStats stats(long sent) {
+    LoopbackConnectionStats stats(long sent, long droppedByRule, long duplicated) {
         lock.lock();
         try {
             return new LoopbackConnectionStats(
-                    sent, delivered, received, droppedQueueFull.sum(), truncated, count, bytes);
+                    sent, delivered, received, droppedQueueFull.sum(), truncated, count, bytes, droppedByRule,
+                    duplicated);
         } finally {
             lock.unlock();
         }

@@ -15,6 +15,15 @@
  *       {@link dev.batchudp.network.UdpConnection}, chiefly
  *       {@link dev.batchudp.network.loopback.LoopbackConnectionStats counters}.
  *   <li>{@link dev.batchudp.network.loopback.LoopbackStats}: network-wide counters.
+ *   <li>{@link dev.batchudp.network.loopback.LoopbackHost}: a simulated host with its own addresses.
+ *   <li>{@link dev.batchudp.network.loopback.Impairments}, {@link dev.batchudp.network.loopback.LoopbackRule},
+ *       {@link dev.batchudp.network.loopback.Verdict}, {@link dev.batchudp.network.loopback.InstalledRule}:
+ *       what happens to datagrams on the way.
+ *   <li>{@link dev.batchudp.network.loopback.LoopbackClock}, {@link dev.batchudp.network.loopback.ManualClock}:
+ *       the time delays run on.
+ *   <li>{@link dev.batchudp.network.loopback.LoopbackCapture},
+ *       {@link dev.batchudp.network.loopback.CapturedDatagram}: recorded traffic and pcap export.
+ *   <li>{@link dev.batchudp.network.loopback.LoopbackLinkStats}: per-link counters.
  *   <li>{@link dev.batchudp.network.loopback.LoopbackNetworkProvider}: the {@code loopback}
  *       provider, selected only by name.
  * </ul>

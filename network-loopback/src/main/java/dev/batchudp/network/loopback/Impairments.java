@@ -1,0 +1,436 @@
+package dev.batchudp.network.loopback;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a simulated link does to the datagrams that cross it: loss, latency with jitter, reordering,
+ * duplication, corruption, an MTU and a bandwidth limit. Immutable; start from {@link #none()} or a
+ * preset and derive variants with {@link #toBuilder()}:
+ *
+ * <pre>{@code
+ * network.setImpairments(Impairments.builder()
+ *         .loss(0.05)
+ *         .latency(Duration.ofMillis(20), Duration.ofMillis(40))
+ *         .build());
+ * network.setLinkImpairments("client", "server", Impairments.wan());
+ * }</pre>
+ *
+ * <p>Each setting is off by default and each says what happens when it is off. Random choices are
+ * drawn from the network's seeded random source ({@link LoopbackConfiguration#seed()}), in this
+ * order, each only when its setting is on: loss, corruption, latency, reordering, duplication (and
+ * the duplicate's own latency). A datagram whose total delay is zero is delivered synchronously on
+ * the sender's thread, as on an unimpaired network; any other is scheduled on the network's
+ * {@linkplain LoopbackClock clock}.
+ *
+ * @since 0.1
+ */
+public final class Impairments {
+    private static final Impairments NONE = new Builder().build();
+    private static final Impairments WAN = new Builder()
+            .loss(0.01)
+            .latency(Duration.ofMillis(20), Duration.ofMillis(40))
+            .duplicate(0.001)
+            .build();
+
+    private final double loss;
+    private final long latencyMinNanos;
+    private final long latencyMaxNanos;
+    private final double reorder;
+    private final long reorderDelayNanos;
+    private final double duplicate;
+    private final double corrupt;
+    private final int mtu;
+    private final long bandwidth;
+
+    private Impairments(Builder b) {
+        this.loss = b.loss;
+        this.latencyMinNanos = b.latencyMinNanos;
+        this.latencyMaxNanos = b.latencyMaxNanos;
+        this.reorder = b.reorder;
+        this.reorderDelayNanos = b.reorderDelayNanos;
+        this.duplicate = b.duplicate;
+        this.corrupt = b.corrupt;
+        this.mtu = b.mtu;
+        this.bandwidth = b.bandwidth;
+    }
+
+    /**
+     * Returns the impairments of a perfect link: every datagram arrives at once, intact, once.
+     *
+     * @return no impairments
+     */
+    public static Impairments none() {
+        return NONE;
+    }
+
+    /**
+     * Returns a typical wide-area path: 1% loss, 20–40 ms latency (so datagrams sent less than 20 ms
+     * apart may be reordered) and 0.1% duplication.
+     *
+     * @return the WAN preset
+     */
+    public static Impairments wan() {
+        return WAN;
+    }
+
+    /**
+     * Returns a builder holding no impairments.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding these impairments.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * Returns whether this is a perfect link, so that no random number is drawn for a datagram.
+     *
+     * @return whether every setting is off
+     */
+    public boolean isNone() {
+        return loss == 0 && latencyMaxNanos == 0 && reorder == 0 && duplicate == 0 && corrupt == 0 && mtu == 0
+                && bandwidth == 0;
+    }
+
+    /**
+     * Returns the probability that a datagram is lost. Off (0): none is.
+     *
+     * @return the loss rate, 0–1
+     */
+    public double loss() {
+        return loss;
+    }
+
+    /**
+     * Returns the least one-way latency. Off (zero, with {@link #latencyMax()} zero): delivery is
+     * immediate.
+     *
+     * @return the minimum latency
+     */
+    public Duration latencyMin() {
+        return Duration.ofNanos(latencyMinNanos);
+    }
+
+    /**
+     * Returns the greatest one-way latency; each datagram's latency is drawn uniformly from
+     * {@link #latencyMin()} to this (the jitter is the difference), so datagrams sent closer together
+     * than the jitter may arrive out of order.
+     *
+     * @return the maximum latency
+     */
+    public Duration latencyMax() {
+        return Duration.ofNanos(latencyMaxNanos);
+    }
+
+    /**
+     * Returns the probability that a datagram is held back by {@link #reorderDelay()} on top of its
+     * latency, letting the datagrams sent after it overtake it. Off (0): only jitter reorders.
+     *
+     * @return the reordering rate, 0–1
+     */
+    public double reorder() {
+        return reorder;
+    }
+
+    /**
+     * Returns the extra delay of a reordered datagram.
+     *
+     * @return the reordering delay
+     */
+    public Duration reorderDelay() {
+        return Duration.ofNanos(reorderDelayNanos);
+    }
+
+    /**
+     * Returns the probability that a datagram arrives twice; the copy gets its own latency. Off (0):
+     * none is duplicated.
+     *
+     * @return the duplication rate, 0–1
+     */
+    public double duplicate() {
+        return duplicate;
+    }
+
+    /**
+     * Returns the probability that one random bit of a datagram's payload is flipped (an empty
+     * payload is left alone). Off (0, the default): payloads arrive intact, as UDP checksums would
+     * otherwise ensure.
+     *
+     * @return the corruption rate, 0–1
+     */
+    public double corrupt() {
+        return corrupt;
+    }
+
+    /**
+     * Returns the MTU of the link: a datagram whose IP packet (payload + 8 bytes UDP + 20 or 40 bytes
+     * IP) is larger is dropped, as a router on a path with a smaller MTU drops a packet with the
+     * don't-fragment bit. The sender gets no error: that is the interface MTU's job
+     * ({@link LoopbackConfiguration#mtu()}). Off (0): no limit beyond the interface's.
+     *
+     * @return the link MTU in bytes, or 0
+     */
+    public int mtu() {
+        return mtu;
+    }
+
+    /**
+     * Returns the link's bandwidth in bits per second. Each datagram occupies the link for its IP
+     * packet size divided by the bandwidth, after the datagrams before it: a burst is spread out and
+     * queues behind itself (without limit; queue drops are the receiver's). Off (0): infinite.
+     *
+     * @return the bandwidth in bits per second, or 0
+     */
+    public long bandwidth() {
+        return bandwidth;
+    }
+
+    long latencyMinNanos() {
+        return latencyMinNanos;
+    }
+
+    long latencyMaxNanos() {
+        return latencyMaxNanos;
+    }
+
+    long reorderDelayNanos() {
+        return reorderDelayNanos;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Impairments)) {
+            return false;
+        }
+        Impairments i = (Impairments) o;
+        return loss == i.loss && latencyMinNanos == i.latencyMinNanos && latencyMaxNanos == i.latencyMaxNanos
+                && reorder == i.reorder && reorderDelayNanos == i.reorderDelayNanos && duplicate == i.duplicate
+                && corrupt == i.corrupt && mtu == i.mtu && bandwidth == i.bandwidth;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(loss, latencyMinNanos, latencyMaxNanos, reorder, reorderDelayNanos, duplicate, corrupt,
+                mtu, bandwidth);
+    }
+
+    @Override
+    public String toString() {
+        if (isNone()) {
+            return "Impairments{none}";
+        }
+        StringBuilder sb = new StringBuilder("Impairments{");
+        if (loss > 0) {
+            sb.append("loss=").append(loss).append(", ");
+        }
+        if (latencyMaxNanos > 0) {
+            sb.append("latency=").append(latencyMin()).append("..").append(latencyMax()).append(", ");
+        }
+        if (reorder > 0) {
+            sb.append("reorder=").append(reorder).append('+').append(reorderDelay()).append(", ");
+        }
+        if (duplicate > 0) {
+            sb.append("duplicate=").append(duplicate).append(", ");
+        }
+        if (corrupt > 0) {
+            sb.append("corrupt=").append(corrupt).append(", ");
+        }
+        if (mtu > 0) {
+            sb.append("mtu=").append(mtu).append(", ");
+        }
+        if (bandwidth > 0) {
+            sb.append("bandwidth=").append(bandwidth).append("bit/s, ");
+        }
+        sb.setLength(sb.length() - 2);
+        return sb.append('}').toString();
+    }
+
+    /**
+     * Builds {@link Impairments}. Each setter checks its argument at once and throws
+     * {@link IllegalArgumentException} naming the bad value. Not thread-safe.
+     *
+     * @since 0.1
+     */
+    public static final class Builder {
+        private double loss;
+        private long latencyMinNanos;
+        private long latencyMaxNanos;
+        private double reorder;
+        private long reorderDelayNanos;
+        private double duplicate;
+        private double corrupt;
+        private int mtu;
+        private long bandwidth;
+
+        private Builder() {}
+
+        private Builder(Impairments i) {
+            this.loss = i.loss;
+            this.latencyMinNanos = i.latencyMinNanos;
+            this.latencyMaxNanos = i.latencyMaxNanos;
+            this.reorder = i.reorder;
+            this.reorderDelayNanos = i.reorderDelayNanos;
+            this.duplicate = i.duplicate;
+            this.corrupt = i.corrupt;
+            this.mtu = i.mtu;
+            this.bandwidth = i.bandwidth;
+        }
+
+        /**
+         * Sets the probability that a datagram is lost.
+         *
+         * @param rate 0 (off) to 1 (everything is lost)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code rate} is not in 0–1
+         */
+        public Builder loss(double rate) {
+            this.loss = rate("loss", rate);
+            return this;
+        }
+
+        /**
+         * Sets a fixed latency, without jitter: datagrams keep their order.
+         *
+         * @param latency the one-way latency, not negative
+         * @return this builder
+         * @throws IllegalArgumentException if {@code latency} is negative
+         */
+        public Builder latency(Duration latency) {
+            return latency(latency, latency);
+        }
+
+        /**
+         * Sets a latency drawn uniformly from {@code min} to {@code max} for each datagram; the
+         * jitter is {@code max - min}.
+         *
+         * @param min the least latency, not negative
+         * @param max the greatest latency, at least {@code min}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code min} is negative or {@code max < min}
+         */
+        public Builder latency(Duration min, Duration max) {
+            long lo = nanos("latency min", min);
+            long hi = nanos("latency max", max);
+            if (hi < lo) {
+                throw new IllegalArgumentException("latency max " + max + " is less than latency min " + min);
+            }
+            this.latencyMinNanos = lo;
+            this.latencyMaxNanos = hi;
+            return this;
+        }
+
+        /**
+         * Sets the probability that a datagram is held back by an extra {@code delay}, so that later
+         * datagrams overtake it.
+         *
+         * @param rate 0 (off) to 1
+         * @param delay the extra delay, positive when {@code rate} is
+         * @return this builder
+         * @throws IllegalArgumentException if {@code rate} is not in 0–1, or {@code delay} is negative,
+         *     or zero with a positive rate
+         */
+        public Builder reorder(double rate, Duration delay) {
+            double r = rate("reorder", rate);
+            long d = nanos("reorder delay", delay);
+            if (r > 0 && d == 0) {
+                throw new IllegalArgumentException("reorder delay must be positive when the rate is " + rate);
+            }
+            this.reorder = r;
+            this.reorderDelayNanos = d;
+            return this;
+        }
+
+        /**
+         * Sets the probability that a datagram is delivered twice.
+         *
+         * @param rate 0 (off) to 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code rate} is not in 0–1
+         */
+        public Builder duplicate(double rate) {
+            this.duplicate = rate("duplicate", rate);
+            return this;
+        }
+
+        /**
+         * Sets the probability that one bit of a datagram's payload is flipped.
+         *
+         * @param rate 0 (off) to 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code rate} is not in 0–1
+         */
+        public Builder corrupt(double rate) {
+            this.corrupt = rate("corrupt", rate);
+            return this;
+        }
+
+        /**
+         * Sets the link MTU; larger packets are dropped.
+         *
+         * @param bytes 0 (off), or {@value LoopbackConfiguration#MTU_MIN}–{@value LoopbackConfiguration#MTU_MAX}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is out of range
+         */
+        public Builder mtu(int bytes) {
+            if (bytes != 0 && (bytes < LoopbackConfiguration.MTU_MIN || bytes > LoopbackConfiguration.MTU_MAX)) {
+                throw new IllegalArgumentException("link mtu must be 0 or " + LoopbackConfiguration.MTU_MIN + "-"
+                        + LoopbackConfiguration.MTU_MAX + " bytes, got " + bytes);
+            }
+            this.mtu = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the link bandwidth.
+         *
+         * @param bitsPerSecond 0 (off, infinite) or positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bitsPerSecond} is negative
+         */
+        public Builder bandwidth(long bitsPerSecond) {
+            if (bitsPerSecond < 0) {
+                throw new IllegalArgumentException("bandwidth must not be negative, got " + bitsPerSecond);
+            }
+            this.bandwidth = bitsPerSecond;
+            return this;
+        }
+
+        /**
+         * Builds the impairments.
+         *
+         * @return new immutable impairments
+         */
+        public Impairments build() {
+            return new Impairments(this);
+        }
+
+        private static double rate(String what, double rate) {
+            if (!(rate >= 0 && rate <= 1)) {
+                throw new IllegalArgumentException(what + " rate must be 0-1, got " + rate);
+            }
+            return rate;
+        }
+
+        private static long nanos(String what, Duration d) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative, got " + d);
+            }
+            try {
+                return d.toNanos();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException(what + " is too long: " + d, e);
+            }
+        }
+    }
+}

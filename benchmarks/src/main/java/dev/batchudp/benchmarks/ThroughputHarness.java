@@ -47,8 +47,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  * usage: ThroughputHarness [--size 1200] [--seconds 3] [--runs 5] [--family 4|6]
  *                          [--cases stdnetbind-linux,stdnetbind-jdk,jdk-channel,netty-epoll]
- *                          [--pin 0,1|none]
+ *                          [--pin 0,1|none] [--udplimit /path/to/udplimit]
  * </pre>
+ *
+ * <p>With {@code --udplimit}, the cases {@code c-mmsg} and {@code c-gso} run the C reference tool
+ * (shared/tools/udplimit, built outside this repository) in the same interleaved run, so the ratio
+ * to the C limit is measured under the same conditions.
  *
  * <p>Rates follow udplimit: datagrams received per second of the sender's active time; loss is
  * {@code (sent - received) / sent}. The receiver drains for 300 ms after the sender stops.
@@ -307,8 +311,46 @@ public final class ThroughputHarness {
         }
     }
 
+    /** Path of the udplimit binary (shared/tools/udplimit, built outside the repository), or null. */
+    static String udplimit;
+
+    /**
+     * Runs udplimit ({@code c-mmsg}: sendmmsg/recvmmsg; {@code c-gso}: UDP_SEGMENT + UDP_GRO) for the
+     * same payload, family, duration and CPUs, so the C limit is measured inside the same interleaved run.
+     */
+    static Sample measureC(String name, boolean ipv6, int size, double seconds, int[] pin) throws Exception {
+        if (udplimit == null) {
+            throw new IllegalArgumentException(name + " needs --udplimit PATH (build shared/tools/udplimit)");
+        }
+        String mode = name.substring(2);
+        List<String> cmd = new ArrayList<>(List.of(udplimit, "-m", mode, "-s", Integer.toString(size),
+                "-d", Integer.toString((int) Math.max(1, Math.round(seconds))), ipv6 ? "-6" : "-4",
+                "-p", pin == null ? "none" : pin[0] + "," + pin[1]));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("udplimit failed: " + out);
+        }
+        double secs = Double.parseDouble(field(out, "secs"));
+        double rx = Double.parseDouble(field(out, "rx_dgram_s"));
+        double tx = Double.parseDouble(field(out, "tx_dgram_s"));
+        return new Sample(name, Math.round(tx * secs), Math.round(rx * secs), secs);
+    }
+
+    private static String field(String out, String key) {
+        for (String token : out.trim().split("\\s+")) {
+            if (token.startsWith(key + "=")) {
+                return token.substring(key.length() + 1);
+            }
+        }
+        throw new IllegalStateException("no " + key + " in udplimit output: " + out);
+    }
+
     static Sample measure(String name, InetAddress loopback, int size, double seconds, int[] pin)
             throws Exception {
+        if (name.startsWith("c-")) {
+            return measureC(name, loopback.getAddress().length == 16, size, seconds, pin);
+        }
         Case c = newCase(name);
         c.pin = pin;
         c.open(loopback, size);
@@ -377,6 +419,7 @@ public final class ThroughputHarness {
                 case "--runs": runs = Integer.parseInt(args[i + 1]); break;
                 case "--family": ipv6 = args[i + 1].equals("6"); break;
                 case "--cases": cases = Arrays.asList(args[i + 1].split(",")); break;
+                case "--udplimit": udplimit = args[i + 1]; break;
                 case "--pin":
                     pin = args[i + 1].equals("none") ? null
                             : Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
@@ -396,7 +439,9 @@ public final class ThroughputHarness {
         }
         // Warm-up: one short run of each case, discarded.
         for (String c : cases) {
-            measure(c, loopback, size, Math.min(1, seconds), pin);
+            if (!c.startsWith("c-")) {
+                measure(c, loopback, size, Math.min(1, seconds), pin);
+            }
         }
         for (int r = 0; r < runs; r++) {
             for (String c : cases) {
@@ -408,17 +453,20 @@ public final class ThroughputHarness {
         }
         double baseline = samples.containsKey("jdk-channel")
                 ? median(samples.get("jdk-channel").stream().map(Sample::rxPerSecond).toList()) : Double.NaN;
+        double cLimit = samples.containsKey("c-mmsg")
+                ? median(samples.get("c-mmsg").stream().map(Sample::rxPerSecond).toList()) : Double.NaN;
         System.out.println();
-        System.out.println("| case | received Mdgram/s (median, min-max) | Gbit/s payload | loss % | vs jdk-channel |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.println("| case | received Mdgram/s (median, min-max) | Gbit/s payload | loss % | vs jdk-channel | vs c-mmsg |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
         for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
             List<Double> rates = e.getValue().stream().map(Sample::rxPerSecond).toList();
             double med = median(rates);
             double min = rates.stream().mapToDouble(Double::doubleValue).min().orElse(0);
             double max = rates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
             double loss = median(e.getValue().stream().map(Sample::lossPercent).toList());
-            System.out.printf(Locale.ROOT, "| %s | %.3f (%.3f-%.3f) | %.2f | %.2f | %.2f |%n",
-                    e.getKey(), med / 1e6, min / 1e6, max / 1e6, med * size * 8 / 1e9, loss, med / baseline);
+            System.out.printf(Locale.ROOT, "| %s | %.3f (%.3f-%.3f) | %.2f | %.2f | %.2f | %.2f |%n",
+                    e.getKey(), med / 1e6, min / 1e6, max / 1e6, med * size * 8 / 1e9, loss, med / baseline,
+                    med / cLimit);
         }
     }
 }

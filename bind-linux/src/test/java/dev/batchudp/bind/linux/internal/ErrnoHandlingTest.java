@@ -1,0 +1,159 @@
+package dev.batchudp.bind.linux.internal;
+
+import static dev.batchudp.bind.linux.LinuxTestSupport.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.batchudp.bind.linux.LinuxBatching;
+import dev.batchudp.bind.spi.BatchingConn;
+import dev.batchudp.bind.spi.Message;
+import dev.batchudp.network.UdpFamily;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/**
+ * How the batching connection handles each errno the kernel may return, injected through the syscall
+ * facade on real sockets: EINTR is retried, EAGAIN on send waits for POLLOUT, ECONNREFUSED (an ICMP
+ * error from an earlier datagram) is swallowed and counted; no datagram is lost or sent twice.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(20)
+class ErrnoHandlingTest {
+    private static final int COUNT = 10;
+
+    @BeforeEach
+    void gate() {
+        assumeLinuxBatching();
+    }
+
+    /** A LibC whose chosen calls fail once with an errno before behaving normally. */
+    private static final class OneShotFailure {
+        final AtomicInteger calls = new AtomicInteger();
+        final ThreadLocal<Integer> fake = ThreadLocal.withInitial(() -> 0);
+        final Syscalls real = Syscalls.system();
+
+        Syscalls failing(String call, IntPredicate failOnCall, int errno) {
+            LibC libc = new DelegatingLibC(real.libc()) {
+                private boolean fail() {
+                    if (failOnCall.test(calls.incrementAndGet())) {
+                        fake.set(errno);
+                        return true;
+                    }
+                    fake.set(0);
+                    return false;
+                }
+
+                @Override
+                public int sendmmsg(int fd, long vec, int vlen, int flags) {
+                    return call.equals("sendmmsg") && fail() ? -1 : delegate.sendmmsg(fd, vec, vlen, flags);
+                }
+
+                @Override
+                public int recvmmsg(int fd, long vec, int vlen, int flags, long timeout) {
+                    return call.equals("recvmmsg") && fail() ? -1 : delegate.recvmmsg(fd, vec, vlen, flags, timeout);
+                }
+            };
+            return new Syscalls(libc, () -> {
+                int f = fake.get();
+                return f != 0 ? f : real.errnoSource().getAsInt();
+            });
+        }
+    }
+
+    private static BatchingConn conn(Syscalls sys) throws IOException {
+        LinuxUdpSocket s = LinuxUdpSocket.open(sys, NETWORK, UdpFamily.UDP4, ipv4Loopback(0), null, null);
+        return (BatchingConn) LinuxBatching.tryUpgradeToBatchingConn(s, UdpFamily.UDP4, 32);
+    }
+
+    private static ByteBuffer[] payloads() {
+        ByteBuffer[] bufs = new ByteBuffer[COUNT];
+        for (int i = 0; i < COUNT; i++) {
+            bufs[i] = ByteBuffer.wrap(new byte[] {(byte) i, (byte) (i * 7)});
+        }
+        return bufs;
+    }
+
+    /** Reads until {@code expected} datagrams arrived, then checks nothing more is queued. */
+    private static List<Integer> readAll(BatchingConn rx, int expected) throws IOException {
+        Message[] msgs = new Message[32];
+        for (int i = 0; i < msgs.length; i++) {
+            msgs[i] = new Message().buffer(ByteBuffer.allocateDirect(64));
+        }
+        List<Integer> got = new ArrayList<>();
+        rx.setReadTimeout(Duration.ofSeconds(5));
+        while (got.size() < expected) {
+            int n = rx.readBatch(msgs, msgs.length);
+            for (int i = 0; i < n; i++) {
+                got.add((int) msgs[i].buffer().get(0));
+            }
+        }
+        rx.setReadTimeout(Duration.ofMillis(200));
+        try {
+            rx.readBatch(msgs, msgs.length);
+            throw new AssertionError("a datagram was delivered twice");
+        } catch (java.net.SocketTimeoutException expectedTimeout) {
+            return got;
+        }
+    }
+
+    private static List<Integer> zeroToCount() {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < COUNT; i++) {
+            all.add(i);
+        }
+        return all;
+    }
+
+    @Test
+    void econnrefusedOnSendIsSwallowedCountedAndTheBatchStillArrivesOnce() throws IOException {
+        OneShotFailure f = new OneShotFailure();
+        try (BatchingConn rx = conn(Syscalls.system());
+                BatchingConn tx = conn(f.failing("sendmmsg", call -> call == 1, LinuxConstants.ECONNREFUSED))) {
+            tx.writeBatch(payloads(), 0, COUNT, rx.localAddress());
+            assertThat(((LinuxBatchingConn) tx).portUnreachableCount()).isEqualTo(1);
+            assertThat(readAll(rx, COUNT)).containsExactlyElementsOf(zeroToCount());
+        }
+    }
+
+    @Test
+    void eagainOnSendWaitsForRoomAndLosesNothing() throws IOException {
+        OneShotFailure f = new OneShotFailure();
+        try (BatchingConn rx = conn(Syscalls.system());
+                BatchingConn tx = conn(f.failing("sendmmsg", call -> call <= 2, LinuxConstants.EAGAIN))) {
+            tx.writeBatch(payloads(), 0, COUNT, rx.localAddress());
+            assertThat(f.calls.get()).isGreaterThanOrEqualTo(3);
+            assertThat(readAll(rx, COUNT)).containsExactlyElementsOf(zeroToCount());
+        }
+    }
+
+    @Test
+    void eintrOnReceiveIsRetried() throws IOException {
+        OneShotFailure f = new OneShotFailure();
+        try (BatchingConn rx = conn(f.failing("recvmmsg", call -> call == 1, LinuxConstants.EINTR));
+                BatchingConn tx = conn(Syscalls.system())) {
+            tx.writeBatch(payloads(), 0, COUNT, rx.localAddress());
+            assertThat(readAll(rx, COUNT)).containsExactlyElementsOf(zeroToCount());
+            assertThat(f.calls.get()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void econnrefusedOnReceiveIsSwallowedAndCounted() throws IOException {
+        OneShotFailure f = new OneShotFailure();
+        try (BatchingConn rx = conn(f.failing("recvmmsg", call -> call == 1, LinuxConstants.ECONNREFUSED));
+                BatchingConn tx = conn(Syscalls.system())) {
+            tx.writeBatch(payloads(), 0, COUNT, rx.localAddress());
+            assertThat(readAll(rx, COUNT)).containsExactlyElementsOf(zeroToCount());
+            assertThat(((LinuxBatchingConn) rx).portUnreachableCount()).isEqualTo(1);
+        }
+    }
+}

@@ -34,6 +34,28 @@ public final class LinuxBatching {
     public static final String DISABLED_DEFAULT = "false";
 
     /**
+     * System property that, set to {@code true}, keeps UDP segmentation offload ({@code UDP_SEGMENT})
+     * off: batch writes send one {@code sendmmsg} entry per datagram. Read when a socket is upgraded
+     * to a batching connection; sockets upgraded earlier keep their setting.
+     */
+    public static final String GSO_DISABLED_PROPERTY = "dev.batchudp.bind.linux.gso.disabled";
+
+    /** Default of {@link #GSO_DISABLED_PROPERTY}: {@code false}, GSO is used where the kernel accepts it. */
+    public static final String GSO_DISABLED_DEFAULT = "false";
+
+    /**
+     * System property that, set to {@code true}, keeps UDP receive coalescing ({@code UDP_GRO}) off.
+     * Read when a socket is upgraded to a batching connection.
+     */
+    public static final String GRO_DISABLED_PROPERTY = "dev.batchudp.bind.linux.gro.disabled";
+
+    /**
+     * Default of {@link #GRO_DISABLED_PROPERTY}: {@code false}, GRO is used on Linux 5.12 and later
+     * where the kernel accepts it.
+     */
+    public static final String GRO_DISABLED_DEFAULT = "false";
+
+    /**
      * Room a control buffer needs for one {@code UDP_SEGMENT}/{@code UDP_GRO} control message:
      * {@code CMSG_SPACE(sizeof(uint16_t))} = 24 bytes on 64-bit Linux (batchudp's
      * {@code MinControlMessageSize()}).
@@ -121,7 +143,9 @@ public final class LinuxBatching {
 
     /**
      * Returns whether the kernel knows UDP generic segmentation offload ({@code UDP_SEGMENT},
-     * Linux 4.18+). A flag for later GSO support: nothing uses GSO yet.
+     * Linux 4.18+), as probed once on a real socket. Batching connections probe their own socket again
+     * when upgraded and then use GSO unless {@value #GSO_DISABLED_PROPERTY} is {@code true}; see
+     * {@link OffloadStatus#txOffload()} for one connection's state.
      *
      * @return whether {@code getsockopt(SOL_UDP, UDP_SEGMENT)} succeeded; {@code false} when unavailable
      */
@@ -130,13 +154,38 @@ public final class LinuxBatching {
     }
 
     /**
-     * Returns whether the kernel knows UDP generic receive offload ({@code UDP_GRO}). A flag for
-     * later GRO support: nothing enables GRO yet.
+     * Returns whether UDP generic receive offload ({@code UDP_GRO}) can be used: the kernel is 5.12 or
+     * later (upstream's gate, from {@code uname}) and {@code getsockopt(SOL_UDP, UDP_GRO)} succeeded
+     * on a probe socket. Batching connections enable it on their socket when upgraded unless
+     * {@value #GRO_DISABLED_PROPERTY} is {@code true}; see {@link OffloadStatus#rxOffload()}.
      *
-     * @return whether {@code getsockopt(SOL_UDP, UDP_GRO)} succeeded; {@code false} when unavailable
+     * @return whether GRO can be enabled; {@code false} when unavailable
      */
     public static boolean supportsGro() {
         return isAvailable() && Probe.GRO;
+    }
+
+    /**
+     * Registers the listener told when a socket turns GSO off after a failed segmented send
+     * ({@code EIO}/{@code EINVAL}). One listener per process; the event is also logged at
+     * {@code WARNING} and counted.
+     *
+     * @param listener the listener, or {@code null} to remove it
+     */
+    public static void setOffloadListener(OffloadListener listener) {
+        dev.batchudp.bind.linux.internal.OffloadEvents.setListener(listener);
+    }
+
+    /**
+     * Returns how many sockets turned GSO off in this process since it started.
+     *
+     * @return the count
+     */
+    public static long gsoDisabledCount() {
+        if (Probe.CAUSE != null) {
+            return 0;
+        }
+        return dev.batchudp.bind.linux.internal.OffloadEvents.gsoDisabledCount();
     }
 
     /**

@@ -200,6 +200,25 @@ public interface LibC {
     int fcntl(int fd, int cmd, int arg);
 
     /**
+     * uname(2), for the kernel release (GRO is enabled only on 5.12 and later).
+     * <pre>
+     * struct utsname {            // glibc, Linux: six fields of 65 bytes, 390 in all
+     *     char sysname[65];       // offset   0
+     *     char nodename[65];      // offset  65
+     *     char release[65];       // offset 130
+     *     char version[65];       // offset 195
+     *     char machine[65];       // offset 260
+     *     char domainname[65];    // offset 325
+     * };
+     * </pre>
+     *
+     * @param buf address of a 390-byte {@code struct utsname}
+     * @return 0, or -1 with errno set
+     */
+    @SaveError
+    int uname(long buf);
+
+    /**
      * strerror(3), for exception messages only.
      *
      * @param errnum an errno value

@@ -2,9 +2,14 @@ package dev.batchudp.bind.linux.internal;
 
 import static dev.batchudp.bind.linux.internal.LinuxConstants.*;
 
+import dev.batchudp.bind.linux.LinuxBatching;
+import dev.batchudp.bind.linux.NativeIoException;
+import dev.batchudp.bind.linux.OffloadStatus;
+import dev.batchudp.bind.linux.UdpGsoDisabledException;
 import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.bind.spi.Message;
 import dev.batchudp.network.DatagramTooLargeException;
+import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
@@ -14,7 +19,9 @@ import java.net.PortUnreachableException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,26 +29,61 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * batchudp's {@code BatchingConn} over a {@link LinuxUdpSocket}: {@code recvmmsg}/{@code sendmmsg}
  * over two preallocated {@link Arena}s of {@link #batchSize()} slots, one for reads and one for
- * writes.
+ * writes, with UDP segmentation offload (GSO) on writes and receive coalescing (GRO) on reads where
+ * the kernel offers them.
  *
- * <p><b>Reads</b> ({@link #readBatch}) call {@code recvmmsg(MSG_WAITFORONE | MSG_TRUNC)}, blocking
- * until the first datagram when no read timeout is set; with a timeout they use {@code MSG_DONTWAIT}; on
- * {@code EAGAIN} they poll the socket and its close eventfd (with the read timeout) and loop. Each
- * filled {@link Message} gets the datagram's full length (larger than the buffer when
- * {@link Message#FLAG_TRUNCATED} is set), its sender (IPv4-mapped addresses unmapped, the object
- * reused while the sender repeats), the control length and {@code msg_flags}. An
- * {@code ECONNREFUSED} left by an ICMP error (connected sockets only) is swallowed and counted in
- * {@link #portUnreachableCount()}.
+ * <p><b>Offload set-up</b> (when the socket is upgraded): GSO is on when
+ * {@code getsockopt(SOL_UDP, UDP_SEGMENT)} succeeds on this socket and
+ * {@value LinuxBatching#GSO_DISABLED_PROPERTY} is not {@code true}; GRO when the kernel is 5.12 or
+ * later, {@value LinuxBatching#GRO_DISABLED_PROPERTY} is not {@code true},
+ * {@code setsockopt(SOL_UDP, UDP_GRO, 1)} succeeds and {@code getsockopt} reads 1 back. The state is
+ * visible through {@link OffloadStatus} ({@code capability(OffloadStatus.class)}).
  *
- * <p><b>Writes</b> ({@link #writeBatch}, {@link #writeMessages}) call {@code sendmmsg} until every
- * message is accepted, continuing partial counts. {@code EAGAIN} (socket buffer full) polls for
- * {@code POLLOUT}, for at most 10 s without progress. A pending {@code ECONNREFUSED} is swallowed,
- * counted and the same message re-sent. Oversize datagrams are refused with
- * {@link DatagramTooLargeException} after the ones before them have been sent.
+ * <p><b>Reads without GRO</b> ({@link #readBatch}) call {@code recvmmsg(MSG_WAITFORONE | MSG_TRUNC)}
+ * into the caller's buffers, blocking until the first datagram when no read timeout is set; with a
+ * timeout they use {@code MSG_DONTWAIT}; on {@code EAGAIN} they poll the socket and its close eventfd
+ * (with the read timeout) and loop. Each filled {@link Message} gets the datagram's full length
+ * (larger than the buffer when {@link Message#FLAG_TRUNCATED} is set), its sender (IPv4-mapped
+ * addresses unmapped, the object reused while the sender repeats), the control length and
+ * {@code msg_flags}. An {@code ECONNREFUSED} left by an ICMP error (connected sockets only) is
+ * swallowed and counted in {@link #portUnreachableCount()}.
+ *
+ * <p><b>Reads with GRO</b> receive {@code ceil(count / 64)} kernel messages per call into
+ * connection-owned direct windows of {@code 64 ×} the largest caller buffer (at least 64 KiB, at most
+ * 64 × 65,535 bytes; pitfalls 1.8), each with its own control slot (pitfalls 1.9). The
+ * {@code UDP_GRO} control message (a native {@code int}) gives the segment size; {@link GroSplit}
+ * cuts each kernel message into datagrams, which are copied into the caller's buffers, each with the
+ * kernel message's sender and its control data minus the {@code UDP_GRO} record. The system call's
+ * message count ends the split, so zero-length datagrams are datagrams (pitfalls 1.11);
+ * {@code MSG_TRUNC} marks datagrams that did not fit a window or a caller buffer and
+ * {@code MSG_CTRUNC} is passed on (and logged once). Datagrams beyond the caller's {@code count}
+ * stay buffered and are returned by the next read, before any system call.
+ *
+ * <p><b>Writes</b> ({@link #writeBatch}) point one iovec at each caller buffer and, with GSO, make
+ * runs of datagrams that {@link GsoPlan} allows to coalesce into one {@code sendmmsg} entry whose
+ * {@code msg_iov} lists the run (scatter-gather: no copy, no spare capacity needed) and which carries
+ * a {@code UDP_SEGMENT} control message (never on a single-datagram entry). {@code sendmmsg} is
+ * called until every entry is accepted, continuing partial counts. {@code EAGAIN} (socket buffer
+ * full) polls for {@code POLLOUT}, for at most 10 s without progress. A pending {@code ECONNREFUSED}
+ * is swallowed, counted and the same entry re-sent; {@code ENOBUFS} drops and counts the entry's
+ * datagrams. Oversize datagrams are refused with {@link DatagramTooLargeException} after the ones
+ * before them have been sent. {@link #writeMessages} sends each message as given (no coalescing).
+ *
+ * <p><b>GSO fallback.</b> When a segmented entry fails, the entries before it have been sent
+ * (sendmmsg reports them); the datagrams from the failing entry on are resent unsegmented, one entry
+ * each, so none is lost or sent twice. {@code EIO} or {@code EINVAL} also turn GSO off for this socket
+ * until it closes (logged once at {@code WARNING}, counted, reported to the
+ * {@link dev.batchudp.bind.linux.OffloadListener}); {@code EMSGSIZE} does not (a path MTU problem of
+ * this batch). A resend that succeeds is a success; one that fails throws
+ * {@link UdpGsoDisabledException} (after {@code EIO}/{@code EINVAL}) or its own exception with the GSO
+ * failure suppressed (after {@code EMSGSIZE}). {@code EINVAL}/{@code EIO} on an unsegmented entry are
+ * ordinary errors.
  *
  * <p><b>Buffers.</b> Direct buffers are used in place (recommended: no copy). Heap buffers work but
  * are copied through per-slot direct scratch buffers allocated on first use. Control buffers are
@@ -51,9 +93,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * arenas; writers are serialised by a lock (a {@code sendmmsg} of a whole batch is one system call, so
  * the lock is held briefly). Close from any thread wakes the reader.
  */
-public final class LinuxBatchingConn implements BatchingConn {
+public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     /** The kernel's {@code UIO_MAXIOV}: {@code recvmmsg}/{@code sendmmsg} handle at most this many. */
     public static final int MAX_BATCH_SIZE = 1024;
+
+    /** Datagrams one coalesced read may hold, for sizing the GRO read window (the kernel's 64). */
+    static final int GRO_SEGMENTS = 64;
+    /** Smallest GRO window: a kernel-coalesced datagram never exceeds 64 KiB on loopback. */
+    static final int GRO_WINDOW_MIN = 65_536;
+    /** Largest GRO window: 64 datagrams of 65,535 bytes. */
+    static final int GRO_WINDOW_MAX = GRO_SEGMENTS * Arena.MAX_DATAGRAM;
+
+    private static final Logger LOG = Logger.getLogger(LinuxBatchingConn.class.getName());
 
     private final LinuxUdpSocket socket;
     private final int batchSize;
@@ -63,14 +114,59 @@ public final class LinuxBatchingConn implements BatchingConn {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final LongAdder portUnreachable = new LongAdder();
 
+    // ---- offload state ----
+    private final boolean rxOffload;
+    /** Written under {@link #writeLock} only; stays false once cleared. */
+    private volatile boolean txOffload;
+    private volatile IOException gsoDisabledCause;
+    private final LongAdder gsoDisabled = new LongAdder();
+    private final LongAdder gsoFallbacks = new LongAdder();
+    private boolean controlTruncationLogged;
+
+    // ---- counters (each written by one lock holder) ----
+    private volatile long sendCalls;
+    private volatile long sentKernelMessages;
+    private volatile long receiveCalls;
+    private volatile long receivedKernelMessages;
+
+    // ---- write side, guarded by writeLock ----
+    private final GsoPlan plan;
+    private final int[] lengths;
+    /** Set by {@link #sendAll} when a segmented entry failed in a way the fallback handles. */
+    private IOException gsoFailure;
+
+    // ---- GRO read side, guarded by readLock ----
+    private final GroSplit split;
+    private ByteBuffer[] windows;
+    private int windowSize;
+    private final int[] windowStored;
+    private final int[] windowFlags;
+    private final int[] windowControlLength;
+    private final InetSocketAddress[] windowSender;
+    private final Message[] single = {new Message()};
+
     /**
-     * Wraps a socket.
+     * Wraps a socket, setting up GSO and GRO as the properties and the kernel allow.
      *
      * @param socket the socket
      * @param batchSize the batch size, 1 to {@link #MAX_BATCH_SIZE}
      * @throws IllegalArgumentException if the batch size is out of range
      */
     public LinuxBatchingConn(LinuxUdpSocket socket, int batchSize) {
+        this(socket, batchSize, !OffloadEvents.gsoDisabledByProperty(),
+                !OffloadEvents.groDisabledByProperty() && OffloadEvents.kernelAllowsGro());
+    }
+
+    /**
+     * Wraps a socket.
+     *
+     * @param socket the socket
+     * @param batchSize the batch size, 1 to {@link #MAX_BATCH_SIZE}
+     * @param tryGso whether to use GSO if this socket accepts {@code UDP_SEGMENT}
+     * @param tryGro whether to enable {@code UDP_GRO} if this socket accepts it
+     * @throws IllegalArgumentException if the batch size is out of range
+     */
+    public LinuxBatchingConn(LinuxUdpSocket socket, int batchSize, boolean tryGso, boolean tryGro) {
         this.socket = Objects.requireNonNull(socket, "socket");
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("batch size " + batchSize + " outside 1-" + MAX_BATCH_SIZE);
@@ -78,6 +174,57 @@ public final class LinuxBatchingConn implements BatchingConn {
         this.batchSize = batchSize;
         this.readArena = new Arena(batchSize);
         this.writeArena = new Arena(batchSize);
+        this.plan = new GsoPlan(batchSize);
+        this.lengths = new int[batchSize];
+        int maxWindows = windowsFor(batchSize);
+        this.split = new GroSplit(maxWindows);
+        this.windowStored = new int[maxWindows];
+        this.windowFlags = new int[maxWindows];
+        this.windowControlLength = new int[maxWindows];
+        this.windowSender = new InetSocketAddress[maxWindows];
+        this.txOffload = tryGso && probeGso(socket);
+        this.rxOffload = tryGro && enableGro(socket);
+        if (rxOffload) {
+            // The socket now receives coalesced datagrams: its single-datagram receive must split too.
+            socket.coalescedReceiver(this::receiveSingle);
+        }
+    }
+
+    private static boolean probeGso(LinuxUdpSocket socket) {
+        try {
+            socket.begin();
+        } catch (ClosedChannelException e) {
+            return false;
+        }
+        try {
+            socket.sys.getsockoptInt(socket.fd, SOL_UDP, UDP_SEGMENT);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            socket.end();
+        }
+    }
+
+    private static boolean enableGro(LinuxUdpSocket socket) {
+        try {
+            socket.begin();
+        } catch (ClosedChannelException e) {
+            return false;
+        }
+        try {
+            return socket.sys.trySetsockoptInt(socket.fd, SOL_UDP, UDP_GRO, 1) == 0
+                    && socket.sys.getsockoptInt(socket.fd, SOL_UDP, UDP_GRO) == 1;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            socket.end();
+        }
+    }
+
+    /** {@code ceil(count / 64)}: kernel messages one GRO read asks for (upstream's window). */
+    static int windowsFor(int count) {
+        return Math.max(1, (count + GRO_SEGMENTS - 1) / GRO_SEGMENTS);
     }
 
     /**
@@ -100,6 +247,51 @@ public final class LinuxBatchingConn implements BatchingConn {
     }
 
     @Override
+    public boolean txOffload() {
+        return txOffload;
+    }
+
+    @Override
+    public boolean rxOffload() {
+        return rxOffload;
+    }
+
+    @Override
+    public long gsoDisabledCount() {
+        return gsoDisabled.sum();
+    }
+
+    @Override
+    public Optional<IOException> gsoDisabledCause() {
+        return Optional.ofNullable(gsoDisabledCause);
+    }
+
+    @Override
+    public long gsoFallbackCount() {
+        return gsoFallbacks.sum();
+    }
+
+    @Override
+    public long sendCalls() {
+        return sendCalls;
+    }
+
+    @Override
+    public long sentKernelMessages() {
+        return sentKernelMessages;
+    }
+
+    @Override
+    public long receiveCalls() {
+        return receiveCalls;
+    }
+
+    @Override
+    public long receivedKernelMessages() {
+        return receivedKernelMessages;
+    }
+
+    @Override
     public int batchSize() {
         return batchSize;
     }
@@ -111,6 +303,8 @@ public final class LinuxBatchingConn implements BatchingConn {
         Objects.checkFromIndexSize(offset, count, array.length);
     }
 
+    // ---- reads -----------------------------------------------------------------------------------
+
     @Override
     public int readBatch(Message[] msgs, int count) throws IOException {
         Objects.requireNonNull(msgs, "msgs");
@@ -121,65 +315,208 @@ public final class LinuxBatchingConn implements BatchingConn {
         socket.begin();
         readLock.lock();
         try {
-            Arena arena = readArena;
-            ByteBuffer block = arena.block;
-            for (int i = 0; i < count; i++) {
-                Message m = msgs[i];
-                arena.prepareReceive(i, Objects.requireNonNull(m.buffer(), "message buffer"), m.control());
+            if (rxOffload) {
+                if (!split.hasNext()) {
+                    receiveCoalesced(msgs, count);
+                }
+                return deliverSegments(msgs, count);
             }
-            long deadline = socket.deadline();
-            int n;
-            for (;;) {
-                if (socket.isClosed()) {
-                    throw new AsynchronousCloseException();
-                }
-                try {
-                    // Without a timeout, block in the kernel until the first datagram (one call per
-                    // wake-up); close() wakes it with shutdown. With one, poll below.
-                    n = socket.sys.recvmmsg(socket.fd, arena.base, count,
-                            deadline == 0 ? MSG_WAITFORONE | MSG_TRUNC : MSG_DONTWAIT | MSG_TRUNC);
-                } catch (PortUnreachableException e) {
-                    portUnreachable.increment();
-                    continue;
-                } catch (IOException e) {
-                    throw socket.closedOr(e);
-                }
-                if (socket.isClosed()) {
-                    // close() sets the flag before shutdown(); a recvmmsg woken by shutdown reports
-                    // the EOF as one empty message with no address, which must not be decoded.
-                    throw new AsynchronousCloseException();
-                }
-                if (n > 0) {
-                    break;
-                }
-                if (!socket.await(arena, POLLIN, deadline)) {
-                    throw new SocketTimeoutException("read timed out after "
-                            + socket.readTimeout().toMillis() + " ms");
-                }
-            }
-            for (int i = 0; i < n; i++) {
-                Message m = msgs[i];
-                int off = arena.mmsg(i);
-                long length = Mmsghdr.length(block, off);
-                int flags = Msghdr.flags(block, off);
-                int controlLength = (int) Msghdr.controlLength(block, off);
-                ByteBuffer buffer = m.buffer();
-                int capacity = buffer.isDirect() ? buffer.remaining() : Math.min(buffer.remaining(), Arena.MAX_DATAGRAM);
-                arena.copyOut(i, buffer, (int) Math.min(length, capacity));
-                if (m.control() != null && controlLength > 0) {
-                    arena.copyControlOut(i, m.control(), controlLength);
-                }
-                m.length((int) length)
-                        .controlLength(controlLength)
-                        .flags(flags)
-                        .address(arena.addresses.lookup(i, block, arena.name(i)));
-            }
-            return n;
+            return receivePlain(msgs, count);
         } finally {
             readLock.unlock();
             socket.end();
         }
     }
+
+    /**
+     * Calls {@code recvmmsg} until it returns at least one message, handling close, timeouts,
+     * {@code EAGAIN} and {@code ECONNREFUSED}.
+     */
+    private int recvmmsg(Arena arena, int count) throws IOException {
+        long deadline = socket.deadline();
+        for (;;) {
+            if (socket.isClosed()) {
+                throw new AsynchronousCloseException();
+            }
+            int n;
+            try {
+                // Without a timeout, block in the kernel until the first datagram (one call per
+                // wake-up); close() wakes it with shutdown. With one, poll below.
+                receiveCalls++;
+                n = socket.sys.recvmmsg(socket.fd, arena.base, count,
+                        deadline == 0 ? MSG_WAITFORONE | MSG_TRUNC : MSG_DONTWAIT | MSG_TRUNC);
+            } catch (PortUnreachableException e) {
+                portUnreachable.increment();
+                continue;
+            } catch (IOException e) {
+                throw socket.closedOr(e);
+            }
+            if (socket.isClosed()) {
+                // close() sets the flag before shutdown(); a recvmmsg woken by shutdown reports
+                // the EOF as one empty message with no address, which must not be decoded.
+                throw new AsynchronousCloseException();
+            }
+            if (n > 0) {
+                receivedKernelMessages += n;
+                return n;
+            }
+            if (!socket.await(arena, POLLIN, deadline)) {
+                throw new SocketTimeoutException("read timed out after "
+                        + socket.readTimeout().toMillis() + " ms");
+            }
+        }
+    }
+
+    private int receivePlain(Message[] msgs, int count) throws IOException {
+        Arena arena = readArena;
+        ByteBuffer block = arena.block;
+        for (int i = 0; i < count; i++) {
+            Message m = msgs[i];
+            arena.prepareReceive(i, Objects.requireNonNull(m.buffer(), "message buffer"), m.control());
+        }
+        int n = recvmmsg(arena, count);
+        for (int i = 0; i < n; i++) {
+            Message m = msgs[i];
+            int off = arena.mmsg(i);
+            long length = Mmsghdr.length(block, off);
+            int flags = Msghdr.flags(block, off);
+            int controlLength = (int) Msghdr.controlLength(block, off);
+            ByteBuffer buffer = m.buffer();
+            int capacity = buffer.isDirect() ? buffer.remaining() : Math.min(buffer.remaining(), Arena.MAX_DATAGRAM);
+            arena.copyOut(i, buffer, (int) Math.min(length, capacity));
+            if (m.control() != null && controlLength > 0) {
+                arena.copyControlOut(i, m.control(), controlLength);
+            }
+            m.length((int) length)
+                    .controlLength(controlLength)
+                    .flags(flags)
+                    .address(arena.addresses.lookup(i, block, arena.name(i)));
+        }
+        return n;
+    }
+
+    /** Reads up to {@code ceil(count / 64)} possibly coalesced datagrams into the GRO windows. */
+    private void receiveCoalesced(Message[] msgs, int count) throws IOException {
+        int largest = 0;
+        for (int i = 0; i < count; i++) {
+            ByteBuffer b = Objects.requireNonNull(msgs[i].buffer(), "message buffer");
+            if (b.isReadOnly()) {
+                throw new ReadOnlyBufferException();
+            }
+            largest = Math.max(largest, b.remaining());
+        }
+        int w = windowsFor(count);
+        ensureWindows((int) Math.min(GRO_WINDOW_MAX, Math.max(GRO_WINDOW_MIN, (long) GRO_SEGMENTS * largest)));
+        Arena arena = readArena;
+        ByteBuffer block = arena.block;
+        for (int i = 0; i < w; i++) {
+            ByteBuffer window = windows[i];
+            if (window == null) {
+                window = DirectMemory.allocate(windowSize);
+                windows[i] = window;
+            }
+            arena.payload(i, window, windowSize, false);
+            Msghdr.set(block, arena.mmsg(i), arena.base + arena.name(i), SockaddrIn6.SIZE, arena.base + arena.iov(i), 1,
+                    arena.base + controlSlot(arena, i), Arena.CONTROL_SLOT);
+            Mmsghdr.clearLength(block, arena.mmsg(i));
+        }
+        int n = recvmmsg(arena, w);
+        for (int i = 0; i < n; i++) {
+            int off = arena.mmsg(i);
+            long length = Mmsghdr.length(block, off);
+            int flags = Msghdr.flags(block, off);
+            int controlLength = (int) Math.min(Msghdr.controlLength(block, off), Arena.CONTROL_SLOT);
+            if ((flags & MSG_CTRUNC) != 0 && !controlTruncationLogged) {
+                controlTruncationLogged = true;
+                LOG.log(Level.WARNING, "control data truncated on {0}: a coalesced datagram may be delivered unsplit",
+                        socket.localAddress());
+            }
+            int gso = controlLength > 0 ? UdpCmsgs.groSegmentSize(block, controlSlot(arena, i), controlLength) : 0;
+            int total = (int) Math.min(length, Integer.MAX_VALUE);
+            windowStored[i] = Math.min(total, windowSize);
+            windowFlags[i] = flags & MSG_CTRUNC;
+            windowControlLength[i] = controlLength;
+            windowSender[i] = arena.addresses.lookup(i, block, arena.name(i));
+            split.set(i, total, gso);
+        }
+        split.reset(n);
+    }
+
+    private static int controlSlot(Arena arena, int i) {
+        return arena.controlOffset + i * Arena.CONTROL_SLOT;
+    }
+
+    private void ensureWindows(int size) {
+        if (windows == null) {
+            windows = new ByteBuffer[split.capacity()];
+        }
+        if (size > windowSize) {
+            // Grow (rarely: the caller's buffers got bigger). Old windows are dropped; nothing is
+            // pending when this runs.
+            java.util.Arrays.fill(windows, null);
+            windowSize = size;
+        }
+    }
+
+    /** Copies the next segments of the last coalesced read into the caller's messages. */
+    private int deliverSegments(Message[] msgs, int count) {
+        ByteBuffer block = readArena.block;
+        int k = 0;
+        while (k < count && split.next()) {
+            Message m = msgs[k];
+            int w = split.segmentMessage;
+            int off = split.segmentOffset;
+            int len = split.segmentLength;
+            ByteBuffer dst = Objects.requireNonNull(m.buffer(), "message buffer");
+            int available = Math.max(0, Math.min(off + len, windowStored[w]) - off);
+            int copy = Math.min(Math.min(len, dst.remaining()), available);
+            if (copy > 0) {
+                dst.put(dst.position(), windows[w], off, copy);
+            }
+            int flags = windowFlags[w];
+            if (copy < len) {
+                flags |= MSG_TRUNC;
+            }
+            int controlLength = 0;
+            ByteBuffer control = m.control();
+            if (control != null && windowControlLength[w] > 0) {
+                if (control.isReadOnly()) {
+                    throw new ReadOnlyBufferException();
+                }
+                controlLength = UdpCmsgs.copyWithoutGro(block, controlSlot(readArena, w), windowControlLength[w], control);
+            }
+            m.length(len).controlLength(controlLength).flags(flags).address(windowSender[w]);
+            k++;
+        }
+        return k;
+    }
+
+    /**
+     * The socket's single-datagram receive while GRO is on: one datagram of the split.
+     *
+     * @param dst the buffer, filled from its position, which advances
+     * @return the sender
+     * @throws IOException as {@link LinuxUdpSocket#receive}
+     */
+    InetSocketAddress receiveSingle(ByteBuffer dst) throws IOException {
+        Objects.requireNonNull(dst, "dst");
+        readLock.lock();
+        try {
+            Message m = single[0].reset().buffer(dst).control(null);
+            readBatch(single, 1);
+            int stored = Math.min(m.length(), dst.remaining());
+            dst.position(dst.position() + stored);
+            if (m.isTruncated()) {
+                throw new DatagramTruncatedException(m.address(), m.length(), stored);
+            }
+            return m.address();
+        } finally {
+            single[0].buffer(null).address(null);
+            readLock.unlock();
+        }
+    }
+
+    // ---- writes ----------------------------------------------------------------------------------
 
     @Override
     public void writeBatch(ByteBuffer[] bufs, int offset, int count, InetSocketAddress target) throws IOException {
@@ -204,9 +541,19 @@ public final class LinuxBatchingConn implements BatchingConn {
                 Arena arena = writeArena;
                 int nameLength = arena.encodeName(0, dest, socket.inet6);
                 for (int i = 0; i < sendable; i++) {
-                    arena.prepareSend(i, bufs[offset + i], 0, nameLength, null, 0);
+                    ByteBuffer b = bufs[offset + i];
+                    lengths[i] = b.remaining();
+                    arena.payload(i, b, lengths[i], true);
                 }
-                sendAll(arena, sendable, bufs, offset, null);
+                int entries = txOffload && sendable > 1 ? plan.plan(lengths, sendable, limit, null) : sendable;
+                if (entries < sendable) {
+                    sendSegmented(arena, entries, sendable, nameLength, bufs, offset);
+                } else {
+                    for (int i = 0; i < sendable; i++) {
+                        setEntry(arena, i, i, 1, nameLength, 0);
+                    }
+                    sendAll(arena, sendable, bufs, offset, null, false);
+                }
             } finally {
                 writeLock.unlock();
                 socket.end();
@@ -215,6 +562,85 @@ public final class LinuxBatchingConn implements BatchingConn {
         if (sendable < count) {
             throw new DatagramTooLargeException(bufs[offset + sendable].remaining(), limit);
         }
+    }
+
+    /** Points entry {@code e} at datagrams {@code first..first+segments} (their iovecs are contiguous). */
+    private static void setEntry(Arena arena, int e, int first, int segments, int nameLength, int segmentSize) {
+        ByteBuffer block = arena.block;
+        long control = 0;
+        int controlLength = 0;
+        if (segmentSize > 0) {
+            int at = controlSlot(arena, e);
+            controlLength = UdpCmsgs.putSegmentSize(block, at, Arena.CONTROL_SLOT, segmentSize);
+            control = arena.base + at;
+        }
+        int m = arena.mmsg(e);
+        Msghdr.set(block, m, arena.base + arena.name(0), nameLength, arena.base + arena.iov(first), segments,
+                control, controlLength);
+        Mmsghdr.clearLength(block, m);
+    }
+
+    /** Sends a GSO plan; on a segmented entry's failure, falls back as the class describes. */
+    private void sendSegmented(Arena arena, int entries, int datagrams, int nameLength, ByteBuffer[] bufs, int offset)
+            throws IOException {
+        for (int e = 0; e < entries; e++) {
+            setEntry(arena, e, plan.first(e), plan.count(e), nameLength, plan.segmentSize(e));
+        }
+        int failed = sendAll(arena, entries, bufs, offset, null, true);
+        if (failed < 0) {
+            return;
+        }
+        IOException cause = gsoFailure;
+        gsoFailure = null;
+        boolean disable = !(cause instanceof DatagramTooLargeException);
+        gsoFallbacks.increment();
+        if (disable) {
+            disableGso(cause);
+        } else {
+            LOG.log(Level.FINE, "segmented send on {0} refused with EMSGSIZE; resending {1} datagrams unsegmented",
+                    new Object[] {socket.localAddress(), datagrams - plan.first(failed)});
+        }
+        // Entries before the failing one went out; resend the rest one datagram per entry.
+        int from = plan.first(failed);
+        int rest = datagrams - from;
+        for (int k = 0; k < rest; k++) {
+            setEntry(arena, k, from + k, 1, nameLength, 0);
+        }
+        try {
+            sendAll(arena, rest, bufs, offset + from, null, false);
+        } catch (ClosedChannelException | DatagramTooLargeException e) {
+            e.addSuppressed(cause);
+            throw e;
+        } catch (IOException e) {
+            if (disable) {
+                throw new UdpGsoDisabledException(socket.localAddress(), cause, e);
+            }
+            e.addSuppressed(cause);
+            throw e;
+        }
+    }
+
+    private void disableGso(IOException cause) {
+        if (!txOffload) {
+            return;
+        }
+        txOffload = false; // under writeLock: only one writer gets here
+        gsoDisabledCause = cause;
+        gsoDisabled.increment();
+        LOG.log(Level.WARNING, "disabled UDP GSO on {0}, NIC(s) may not support checksum offload: {1};"
+                + " resending unsegmented", new Object[] {socket.localAddress(), cause.getMessage()});
+        OffloadEvents.gsoDisabled(socket.localAddress(), cause);
+    }
+
+    private static boolean isGsoFailure(IOException e) {
+        if (e instanceof DatagramTooLargeException) {
+            return true;
+        }
+        if (e instanceof NativeIoException) {
+            int errno = ((NativeIoException) e).errno();
+            return errno == EIO || errno == EINVAL;
+        }
+        return false;
     }
 
     @Override
@@ -265,7 +691,7 @@ public final class LinuxBatchingConn implements BatchingConn {
                     }
                     arena.prepareSend(i, m.buffer(), nameSlot, nameLength, m.control(), m.controlLength());
                 }
-                sendAll(arena, sendable, null, 0, msgs);
+                sendAll(arena, sendable, null, 0, msgs, false);
             } finally {
                 writeLock.unlock();
                 socket.end();
@@ -277,10 +703,16 @@ public final class LinuxBatchingConn implements BatchingConn {
     }
 
     /**
-     * Sends the {@code count} messages prepared in {@code arena}, continuing partial sends.
-     * {@code bufs} (from {@code offset}) or {@code msgs} give the sizes for error reports.
+     * Sends the {@code count} entries prepared in {@code arena}, continuing partial sends.
+     * {@code bufs} (from {@code offset}) or {@code msgs} give the sizes for error reports; with
+     * {@code planned}, entries follow {@link #plan} and sizes are its first datagrams'.
+     *
+     * @return -1 when all were sent; with {@code planned}, the index of a segmented entry that failed
+     *     with {@code EIO}, {@code EINVAL} or {@code EMSGSIZE} (the failure in {@link #gsoFailure};
+     *     entries before it were sent)
      */
-    private void sendAll(Arena arena, int count, ByteBuffer[] bufs, int offset, Message[] msgs) throws IOException {
+    private int sendAll(Arena arena, int count, ByteBuffer[] bufs, int offset, Message[] msgs, boolean planned)
+            throws IOException {
         int sent = 0;
         int refusals = 0;
         long stallDeadline = 0;
@@ -290,6 +722,7 @@ public final class LinuxBatchingConn implements BatchingConn {
             }
             int n;
             try {
+                sendCalls++;
                 n = socket.sys.sendmmsg(socket.fd, arena.mmsgAddress(sent), count - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
             } catch (PortUnreachableException e) {
                 // An ICMP error from an earlier datagram; the message was not sent: count and resend.
@@ -298,14 +731,23 @@ public final class LinuxBatchingConn implements BatchingConn {
                     throw e;
                 }
                 continue;
-            } catch (DatagramTooLargeException e) {
-                throw LinuxUdpSocket.tooLarge(
-                        bufs != null ? bufs[offset + sent].remaining() : msgs[sent].buffer().remaining(), e);
             } catch (IOException e) {
+                if (planned && plan.count(sent) > 1 && isGsoFailure(e) && !socket.isClosed()) {
+                    gsoFailure = e;
+                    return sent;
+                }
+                if (e instanceof DatagramTooLargeException) {
+                    int first = planned ? plan.first(sent) : sent;
+                    throw LinuxUdpSocket.tooLarge(bufs != null ? bufs[offset + first].remaining()
+                            : msgs[first].buffer().remaining(), (DatagramTooLargeException) e);
+                }
                 if (LinuxUdpSocket.isNoBuffers(e)) {
-                    // The first remaining message could not be queued (full interface queue): drop
-                    // and count it, keep sending the rest, never spin (pitfalls 1.15).
-                    socket.countNoBufferDrop();
+                    // The first remaining entry could not be queued (full interface queue): drop
+                    // and count its datagrams, keep sending the rest, never spin (pitfalls 1.15).
+                    int dropped = planned ? plan.count(sent) : 1;
+                    for (int d = 0; d < dropped; d++) {
+                        socket.countNoBufferDrop();
+                    }
                     sent++;
                     continue;
                 }
@@ -322,8 +764,10 @@ public final class LinuxBatchingConn implements BatchingConn {
                 continue;
             }
             sent += n;
+            sentKernelMessages += n;
             stallDeadline = 0;
         }
+        return -1;
     }
 
     // ---- delegation ------------------------------------------------------------------------------
@@ -411,6 +855,6 @@ public final class LinuxBatchingConn implements BatchingConn {
 
     @Override
     public String toString() {
-        return "LinuxBatchingConn[batchSize=" + batchSize + " " + socket + "]";
+        return "LinuxBatchingConn[batchSize=" + batchSize + " gso=" + txOffload + " gro=" + rxOffload + " " + socket + "]";
     }
 }

@@ -92,6 +92,9 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
     private final AtomicInteger state = new AtomicInteger();
     private volatile long readTimeoutNanos;
 
+    /** Set when a batching view enabled {@code UDP_GRO}: single receives must split through it. */
+    private volatile SingleReceiver coalescedReceiver;
+
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ReentrantLock sendLock = new ReentrantLock();
     private final Arena receiveArena = new Arena(1);
@@ -438,6 +441,10 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
     @Override
     public InetSocketAddress receive(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
+        SingleReceiver coalesced = coalescedReceiver;
+        if (coalesced != null) {
+            return coalesced.receive(dst);
+        }
         begin();
         receiveLock.lock();
         try {
@@ -541,6 +548,22 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
             sendLock.unlock();
             end();
         }
+    }
+
+    /** A single-datagram receive, as {@link #receive}. */
+    @FunctionalInterface
+    interface SingleReceiver {
+        InetSocketAddress receive(ByteBuffer dst) throws IOException;
+    }
+
+    /**
+     * Routes {@link #receive} through a batching view that enabled {@code UDP_GRO} on this socket,
+     * so that coalesced datagrams are split (and none is lost to a plain {@code recvmsg}).
+     *
+     * @param receiver the view's single receive
+     */
+    void coalescedReceiver(SingleReceiver receiver) {
+        coalescedReceiver = receiver;
     }
 
     static DatagramTooLargeException tooLarge(int size, DatagramTooLargeException fromKernel) {

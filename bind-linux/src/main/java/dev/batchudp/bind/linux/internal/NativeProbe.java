@@ -8,10 +8,11 @@ import java.io.IOException;
  * Finds out, once, what this kernel offers, by opening a real UDP socket (as Netty's {@code Epoll}
  * does): {@code recvmmsg} must answer a non-blocking call with {@code EAGAIN}, not {@code ENOSYS};
  * {@code getsockopt(SOL_UDP, UDP_SEGMENT)} and {@code getsockopt(SOL_UDP, UDP_GRO)} succeed where the
- * kernel knows GSO (4.18+) and GRO (5.0+; readable since 5.12).
+ * kernel knows GSO (4.18+) and GRO (5.0+); GRO is reported only on 5.12 and later (upstream's gate,
+ * from {@code uname}).
  *
  * @param gso whether {@code UDP_SEGMENT} is known
- * @param gro whether {@code UDP_GRO} is known
+ * @param gro whether {@code UDP_GRO} is known and the kernel is 5.12 or later
  */
 public record NativeProbe(boolean gso, boolean gro) {
 
@@ -33,7 +34,13 @@ public record NativeProbe(boolean gso, boolean gro) {
             if (n != Syscalls.WOULD_BLOCK) {
                 throw new IOException("recvmmsg on an empty socket returned " + n + " instead of EAGAIN");
             }
-            return new NativeProbe(succeeds(sys, fd, UDP_SEGMENT), succeeds(sys, fd, UDP_GRO));
+            boolean groKernel;
+            try {
+                groKernel = KernelVersion.parse(sys.unameRelease()).atLeast(KernelVersion.GRO_MINIMUM);
+            } catch (IOException e) {
+                groKernel = false;
+            }
+            return new NativeProbe(succeeds(sys, fd, UDP_SEGMENT), groKernel && succeeds(sys, fd, UDP_GRO));
         } finally {
             sys.close(fd);
         }

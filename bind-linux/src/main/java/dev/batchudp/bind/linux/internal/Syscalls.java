@@ -480,4 +480,33 @@ public final class Syscalls {
             }
         }
     }
+
+    /** {@code sizeof(struct utsname)} on Linux/glibc. */
+    static final int UTSNAME_SIZE = 390;
+    /** {@code offsetof(struct utsname, release)}. */
+    static final int UTSNAME_RELEASE = 130;
+    /** Length of each {@code struct utsname} field. */
+    static final int UTSNAME_FIELD = 65;
+
+    /**
+     * uname(2)'s {@code release} field, such as {@code "6.8.0-45-generic"}.
+     *
+     * @return the release
+     * @throws IOException on failure
+     */
+    public String unameRelease() throws IOException {
+        ByteBuffer buf = DirectMemory.allocate(UTSNAME_SIZE);
+        if (libc.uname(DirectMemory.address(buf)) != 0) {
+            throw fail("uname", errno.getAsInt());
+        }
+        StringBuilder release = new StringBuilder();
+        for (int i = 0; i < UTSNAME_FIELD; i++) {
+            byte b = buf.get(UTSNAME_RELEASE + i);
+            if (b == 0) {
+                break;
+            }
+            release.append((char) (b & 0xff));
+        }
+        return release.toString();
+    }
 }

@@ -30,5 +30,6 @@ class DelegatingLibC implements LibC {
     @Override public int eventfd(int initval, int flags) { return delegate.eventfd(initval, flags); }
     @Override public int eventfd_write(int fd, long value) { return delegate.eventfd_write(fd, value); }
     @Override public int fcntl(int fd, int cmd, int arg) { return delegate.fcntl(fd, cmd, arg); }
+    @Override public int uname(long buf) { return delegate.uname(buf); }
     @Override public String strerror(int errnum) { return delegate.strerror(errnum); }
 }

@@ -1,0 +1,118 @@
+package dev.batchudp.bind.linux.internal;
+
+import static dev.batchudp.bind.linux.internal.LinuxConstants.SOL_UDP;
+import static dev.batchudp.bind.linux.internal.LinuxConstants.UDP_GRO;
+import static dev.batchudp.bind.linux.internal.LinuxConstants.UDP_SEGMENT;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The {@code UDP_SEGMENT} and {@code UDP_GRO} control messages (reference 2.11) in native-order
+ * buffers, 64-bit Linux layout ({@link Cmsghdr}): pure byte work, no system calls.
+ *
+ * <ul>
+ *   <li>{@code UDP_SEGMENT} (send): {@code cmsg_len = CMSG_LEN(2) = 18}, level {@code SOL_UDP},
+ *       type 103, a {@code uint16_t} segment size at offset 16; the record takes
+ *       {@code CMSG_SPACE(2) = 24} bytes.</li>
+ *   <li>{@code UDP_GRO} (receive): the kernel writes an {@code int} (pitfalls 1.9), read here as a
+ *       native {@code int} when the record holds 4 data bytes, as a {@code uint16_t} when it holds
+ *       2 (batchudp's test fixtures).</li>
+ * </ul>
+ */
+final class UdpCmsgs {
+    private UdpCmsgs() {}
+
+    /** {@code CMSG_SPACE(sizeof(uint16_t))}: bytes one {@code UDP_SEGMENT} record takes. */
+    static final int SEGMENT_SPACE = 24;
+
+    /**
+     * Writes a {@code UDP_SEGMENT} record at {@code offset}, if {@code room} allows (batchudp's
+     * {@code setGSOSize}: too little room leaves the buffer untouched).
+     *
+     * @param control native-order buffer
+     * @param offset where the record starts (8-byte aligned)
+     * @param room bytes available from {@code offset}
+     * @param segmentSize the segment size, 1 to 65,535
+     * @return bytes written: {@value #SEGMENT_SPACE}, or 0 if the room was short
+     */
+    static int putSegmentSize(ByteBuffer control, int offset, int room, int segmentSize) {
+        if (room < SEGMENT_SPACE) {
+            return 0;
+        }
+        control.putLong(offset + Cmsghdr.CMSG_LEN, Cmsghdr.len(2));
+        control.putInt(offset + Cmsghdr.CMSG_LEVEL, SOL_UDP);
+        control.putInt(offset + Cmsghdr.CMSG_TYPE, UDP_SEGMENT);
+        control.putLong(offset + Cmsghdr.CMSG_DATA, 0L); // the value and the padding
+        control.putShort(offset + Cmsghdr.CMSG_DATA, (short) segmentSize);
+        return SEGMENT_SPACE;
+    }
+
+    /**
+     * Finds the {@code UDP_GRO} segment size among the control messages in
+     * {@code [offset, offset + length)} (batchudp's {@code getGSOSize}).
+     *
+     * @param control native-order buffer
+     * @param offset where the control data starts
+     * @param length control bytes ({@code msg_controllen})
+     * @return the segment size, or 0 if there is no {@code UDP_GRO} record
+     * @throws IOException ("error parsing socket control message: ...") for a malformed record
+     */
+    static int groSegmentSize(ByteBuffer control, int offset, int length) throws IOException {
+        int at = 0;
+        while (length - at > Cmsghdr.SIZE) {
+            long declared = control.getLong(offset + at + Cmsghdr.CMSG_LEN);
+            if (declared < Cmsghdr.SIZE || declared > length - at) {
+                throw new IOException("error parsing socket control message: record of " + declared
+                        + " bytes at offset " + at + " of " + length);
+            }
+            int level = control.getInt(offset + at + Cmsghdr.CMSG_LEVEL);
+            int type = control.getInt(offset + at + Cmsghdr.CMSG_TYPE);
+            int data = (int) declared - Cmsghdr.SIZE;
+            if (level == SOL_UDP && type == UDP_GRO) {
+                if (data >= 4) {
+                    return control.getInt(offset + at + Cmsghdr.CMSG_DATA);
+                }
+                if (data >= 2) {
+                    return control.getShort(offset + at + Cmsghdr.CMSG_DATA) & 0xffff;
+                }
+            }
+            at += Cmsghdr.align((int) declared);
+        }
+        return 0;
+    }
+
+    /**
+     * Copies the control messages in {@code [offset, offset + length)} to {@code dst} from index 0,
+     * leaving out {@code UDP_GRO} records (they describe the coalesced read, not the datagram after
+     * the split) and whatever does not fit whole.
+     *
+     * @param src native-order buffer
+     * @param offset where the control data starts
+     * @param length control bytes
+     * @param dst the caller's control buffer (whole capacity)
+     * @return bytes written to {@code dst}
+     */
+    static int copyWithoutGro(ByteBuffer src, int offset, int length, ByteBuffer dst) {
+        int at = 0;
+        int out = 0;
+        while (length - at >= Cmsghdr.SIZE) {
+            long declared = src.getLong(offset + at + Cmsghdr.CMSG_LEN);
+            if (declared < Cmsghdr.SIZE || declared > length - at) {
+                break;
+            }
+            int space = Math.min(Cmsghdr.align((int) declared), length - at);
+            boolean gro = src.getInt(offset + at + Cmsghdr.CMSG_LEVEL) == SOL_UDP
+                    && src.getInt(offset + at + Cmsghdr.CMSG_TYPE) == UDP_GRO;
+            if (!gro) {
+                if (out + space > dst.capacity()) {
+                    break;
+                }
+                dst.put(out, src, offset + at, space);
+                out += space;
+            }
+            at += space;
+        }
+        return out;
+    }
+}

@@ -4,6 +4,7 @@ import dev.batchudp.bind.Bind;
 import dev.batchudp.bind.Endpoint;
 import dev.batchudp.bind.ReceiveFunc;
 import dev.batchudp.bind.StdNetBind;
+import dev.batchudp.bind.StdNetBindOptions;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.system.SystemNetwork;
 import io.netty.bootstrap.Bootstrap;
@@ -19,6 +20,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -46,13 +48,21 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * usage: ThroughputHarness [--size 1200] [--seconds 3] [--runs 5] [--family 4|6]
- *                          [--cases stdnetbind-linux,stdnetbind-jdk,jdk-channel,netty-epoll]
- *                          [--pin 0,1|none] [--udplimit /path/to/udplimit]
+ *                          [--cases stdnetbind-linux,stdnetbind-linux-nogso,stdnetbind-jdk,jdk-channel,
+ *                                   netty-epoll,netty-epoll-gso,c-mmsg,c-gso]
+ *                          [--pin 0,1|none] [--udplimit /path/to/udplimit] [--batch N] [--rxbuf BYTES]
  * </pre>
  *
  * <p>With {@code --udplimit}, the cases {@code c-mmsg} and {@code c-gso} run the C reference tool
  * (shared/tools/udplimit, built outside this repository) in the same interleaved run, so the ratio
  * to the C limit is measured under the same conditions.
+ *
+ * <p>Offload cases: {@code stdnetbind-linux} uses UDP GSO and GRO where the kernel has them (the
+ * default); {@code stdnetbind-linux-nogso} turns both off through
+ * {@code -Ddev.batchudp.bind.linux.gso.disabled}/{@code .gro.disabled}, set only while that case
+ * opens its sockets; {@code netty-epoll-gso} sends Netty {@code SegmentedDatagramPacket}s (the same
+ * 128 datagrams per batch, as many per packet as fit 65,507 bytes) to a receiver with
+ * {@code UDP_GRO}. Compare them with {@code c-gso}.
  *
  * <p>Rates follow udplimit: datagrams received per second of the sender's active time; loss is
  * {@code (sent - received) / sent}. The receiver drains for 300 ms after the sender stops.
@@ -60,6 +70,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ThroughputHarness {
     static final int BATCH = Bind.IDEAL_BATCH_SIZE;
     static final int SOCKET_BUFFER = 8 << 20;
+    /** {@code LinuxBatching.GSO_DISABLED_PROPERTY}. */
+    static final String GSO_DISABLED = "dev.batchudp.bind.linux.gso.disabled";
+    /** {@code LinuxBatching.GRO_DISABLED_PROPERTY}. */
+    static final String GRO_DISABLED = "dev.batchudp.bind.linux.gro.disabled";
+    /** The most payload bytes of one UDP_SEGMENT send over IPv4. */
+    static final int MAX_GSO_PAYLOAD = 65_507;
 
     private ThroughputHarness() {}
 
@@ -97,6 +113,7 @@ public final class ThroughputHarness {
     static final class BindCase extends Case {
         private final String name;
         private final String backend;
+        private final boolean offloadDisabled;
         private Network network;
         private StdNetBind receiver;
         private StdNetBind sender;
@@ -104,9 +121,10 @@ public final class ThroughputHarness {
         private Endpoint target;
         private ByteBuffer[] bufs;
 
-        BindCase(String name, String backend) {
+        BindCase(String name, String backend, boolean offloadDisabled) {
             this.name = name;
             this.backend = backend;
+            this.offloadDisabled = offloadDisabled;
         }
 
         @Override
@@ -117,10 +135,22 @@ public final class ThroughputHarness {
         @Override
         void open(InetAddress loopback, int size) throws IOException {
             network = SystemNetwork.open(backend);
-            receiver = StdNetBind.create(network);
-            sender = StdNetBind.create(network);
-            Bind.Opened opened = receiver.open(0);
-            sender.open(0);
+            StdNetBindOptions options = StdNetBindOptions.builder().batchSize(bindBatchSize).build();
+            receiver = StdNetBind.create(network, options);
+            sender = StdNetBind.create(network, options);
+            Bind.Opened opened;
+            if (offloadDisabled) {
+                // Read when the sockets are upgraded, so set only around this case's open.
+                System.setProperty(GSO_DISABLED, "true");
+                System.setProperty(GRO_DISABLED, "true");
+            }
+            try {
+                opened = receiver.open(0);
+                sender.open(0);
+            } finally {
+                System.clearProperty(GSO_DISABLED);
+                System.clearProperty(GRO_DISABLED);
+            }
             boolean v6 = loopback.getAddress().length == 16;
             for (ReceiveFunc f : opened.receiveFuncs()) {
                 if (f.name().equals(v6 ? "v6" : "v4") || f.name().equals("v4v6")) {
@@ -130,8 +160,11 @@ public final class ThroughputHarness {
             target = sender.parseEndpoint(
                     (v6 ? "[::1]" : "127.0.0.1") + ":" + opened.port());
             bufs = new ByteBuffer[sender.batchSize()];
+            // One contiguous block sliced per datagram, as an application's packet arena would be
+            // (and as udplimit sends from one buffer).
+            ByteBuffer block = ByteBuffer.allocateDirect(size * bufs.length);
             for (int i = 0; i < bufs.length; i++) {
-                bufs[i] = ByteBuffer.allocateDirect(size);
+                bufs[i] = block.slice(i * size, size);
                 bufs[i].put(0, (byte) i);
             }
         }
@@ -141,7 +174,7 @@ public final class ThroughputHarness {
             int batch = receiver.batchSize();
             ByteBuffer[] packets = new ByteBuffer[batch];
             for (int i = 0; i < batch; i++) {
-                packets[i] = ByteBuffer.allocateDirect(65_536);
+                packets[i] = ByteBuffer.allocateDirect(receiveBufferSize);
             }
             int[] sizes = new int[batch];
             Endpoint[] eps = new Endpoint[batch];
@@ -223,6 +256,10 @@ public final class ThroughputHarness {
     }
 
     static final class NettyEpollCase extends Case {
+        private final boolean gso;
+        private int size;
+        private int perPacket;
+        private InetSocketAddress recipient;
         private EpollEventLoopGroup receiverGroup;
         private EpollEventLoopGroup senderGroup;
         private Channel receiver;
@@ -230,9 +267,13 @@ public final class ThroughputHarness {
         private ByteBuf payload;
         private final CountDownLatch receiverClosed = new CountDownLatch(1);
 
+        NettyEpollCase(boolean gso) {
+            this.gso = gso;
+        }
+
         @Override
         String name() {
-            return "netty-epoll";
+            return gso ? "netty-epoll-gso" : "netty-epoll";
         }
 
         @Override
@@ -240,19 +281,41 @@ public final class ThroughputHarness {
             if (!Epoll.isAvailable()) {
                 throw new IOException("Netty epoll unavailable", Epoll.unavailabilityCause());
             }
+            if (gso && !EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
+                throw new IOException("Netty epoll: SegmentedDatagramPacket unsupported here");
+            }
+            this.size = size;
+            int limit = loopback.getAddress().length == 16 ? 65_527 : MAX_GSO_PAYLOAD;
+            perPacket = Math.max(1, Math.min(64, limit / size));
             receiverGroup = new EpollEventLoopGroup(1);
             senderGroup = new EpollEventLoopGroup(1);
             // Netty's event loops do the I/O: pin them as the harness pins its own threads.
             receiverGroup.submit(() -> Affinity.pin(pin, 1)).sync();
             senderGroup.submit(() -> Affinity.pin(pin, 0)).sync();
-            receiver = new Bootstrap().group(receiverGroup).channel(EpollDatagramChannel.class)
-                    .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-                    // recvmmsg: the receive buffer is sliced into datagrams of this size.
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, size)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(size * 64))
+            Bootstrap rb = new Bootstrap().group(receiverGroup).channel(EpollDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER);
+            if (gso) {
+                // UDP_GRO through Netty's recvmsg path (MAX_DATAGRAM_PAYLOAD_SIZE 0): its recvmmsg path
+                // passes no control buffer, loses the segment size and hands a coalesced train over as
+                // one packet (pitfalls 1.9, netty#17492). Each read must hold a whole train (64 KiB).
+                rb.option(EpollChannelOption.UDP_GRO, true)
+                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65_536));
+            } else {
+                // recvmmsg: the receive buffer is sliced into datagrams of this size.
+                rb.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, size)
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(size * 64));
+            }
+            receiver = rb
                     .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                         @Override
                         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
+                            if (msg instanceof SegmentedDatagramPacket) {
+                                // A coalesced train Netty did not split: count its segments.
+                                int seg = ((SegmentedDatagramPacket) msg).segmentSize();
+                                received.addAndGet((msg.content().readableBytes() + seg - 1) / seg);
+                                return;
+                            }
                             received.incrementAndGet();
                         }
                     })
@@ -262,7 +325,9 @@ public final class ThroughputHarness {
                     .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                     .handler(new io.netty.channel.ChannelInboundHandlerAdapter())
                     .connect(receiver.localAddress()).sync().channel();
-            payload = Unpooled.directBuffer(size).writeZero(size);
+            recipient = (InetSocketAddress) receiver.localAddress();
+            payload = gso ? Unpooled.directBuffer(size * perPacket).writeZero(size * perPacket)
+                    : Unpooled.directBuffer(size).writeZero(size);
         }
 
         @Override
@@ -278,8 +343,17 @@ public final class ThroughputHarness {
                 return 0;
             }
             sender.eventLoop().submit(() -> {
-                for (int i = 0; i < BATCH; i++) {
-                    sender.write(payload.retainedDuplicate(), sender.voidPromise());
+                if (gso) {
+                    // The same 128 datagrams as the other cases, in UDP_SEGMENT sends of perPacket.
+                    for (int left = BATCH; left > 0; left -= perPacket) {
+                        int n = Math.min(left, perPacket);
+                        sender.write(new SegmentedDatagramPacket(payload.retainedSlice(0, n * size), size, recipient),
+                                sender.voidPromise());
+                    }
+                } else {
+                    for (int i = 0; i < BATCH; i++) {
+                        sender.write(payload.retainedDuplicate(), sender.voidPromise());
+                    }
                 }
                 sender.flush();
             }).sync();
@@ -299,17 +373,27 @@ public final class ThroughputHarness {
     static Case newCase(String name) {
         switch (name) {
             case "stdnetbind-linux":
-                return new BindCase(name, "linux");
+                return new BindCase(name, "linux", false);
+            case "stdnetbind-linux-nogso":
+                return new BindCase(name, "linux", true);
             case "stdnetbind-jdk":
-                return new BindCase(name, "jdk");
+                return new BindCase(name, "jdk", false);
             case "jdk-channel":
                 return new JdkChannelCase();
             case "netty-epoll":
-                return new NettyEpollCase();
+                return new NettyEpollCase(false);
+            case "netty-epoll-gso":
+                return new NettyEpollCase(true);
             default:
                 throw new IllegalArgumentException("unknown case " + name);
         }
     }
+
+    /** Receive buffer per slot for the stdnetbind cases (--rxbuf); 64 KiB holds any datagram. */
+    static int receiveBufferSize = 65_536;
+
+    /** StdNetBind batch size for the stdnetbind cases; 0 for the bind's default (128 on Linux). */
+    static int bindBatchSize;
 
     /** Path of the udplimit binary (shared/tools/udplimit, built outside the repository), or null. */
     static String udplimit;
@@ -411,7 +495,8 @@ public final class ThroughputHarness {
         int runs = 5;
         boolean ipv6 = false;
         int[] pin = {0, 1};
-        List<String> cases = List.of("stdnetbind-linux", "stdnetbind-jdk", "jdk-channel", "netty-epoll");
+        List<String> cases = List.of("stdnetbind-linux", "stdnetbind-linux-nogso", "stdnetbind-jdk", "jdk-channel",
+                "netty-epoll", "netty-epoll-gso");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--size": size = Integer.parseInt(args[i + 1]); break;
@@ -420,6 +505,8 @@ public final class ThroughputHarness {
                 case "--family": ipv6 = args[i + 1].equals("6"); break;
                 case "--cases": cases = Arrays.asList(args[i + 1].split(",")); break;
                 case "--udplimit": udplimit = args[i + 1]; break;
+                case "--batch": bindBatchSize = Integer.parseInt(args[i + 1]); break;
+                case "--rxbuf": receiveBufferSize = Integer.parseInt(args[i + 1]); break;
                 case "--pin":
                     pin = args[i + 1].equals("none") ? null
                             : Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
@@ -455,18 +542,21 @@ public final class ThroughputHarness {
                 ? median(samples.get("jdk-channel").stream().map(Sample::rxPerSecond).toList()) : Double.NaN;
         double cLimit = samples.containsKey("c-mmsg")
                 ? median(samples.get("c-mmsg").stream().map(Sample::rxPerSecond).toList()) : Double.NaN;
+        double gsoLimit = samples.containsKey("c-gso")
+                ? median(samples.get("c-gso").stream().map(Sample::rxPerSecond).toList()) : Double.NaN;
         System.out.println();
-        System.out.println("| case | received Mdgram/s (median, min-max) | Gbit/s payload | loss % | vs jdk-channel | vs c-mmsg |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+        System.out.println("| case | received Mdgram/s (median, min-max) | Gbit/s payload | loss % | vs jdk-channel | vs c-mmsg"
+                + " | vs c-gso |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
             List<Double> rates = e.getValue().stream().map(Sample::rxPerSecond).toList();
             double med = median(rates);
             double min = rates.stream().mapToDouble(Double::doubleValue).min().orElse(0);
             double max = rates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
             double loss = median(e.getValue().stream().map(Sample::lossPercent).toList());
-            System.out.printf(Locale.ROOT, "| %s | %.3f (%.3f-%.3f) | %.2f | %.2f | %.2f | %.2f |%n",
+            System.out.printf(Locale.ROOT, "| %s | %.3f (%.3f-%.3f) | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
                     e.getKey(), med / 1e6, min / 1e6, max / 1e6, med * size * 8 / 1e9, loss, med / baseline,
-                    med / cLimit);
+                    med / cLimit, med / gsoLimit);
         }
     }
 }

@@ -99,6 +99,10 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
 
     /** Datagrams one coalesced read may hold, for sizing the GRO read window (the kernel's 64). */
     static final int GRO_SEGMENTS = 64;
+    /** Coalesced datagrams read per {@code recvmmsg} at least (bounded by the batch size). */
+    static final int MIN_GRO_READ = 4;
+    /** Coalesced datagrams read per {@code recvmmsg}: the windows this connection owns. */
+    private final int readWindows;
     /** Smallest GRO window: a kernel-coalesced datagram never exceeds 64 KiB on loopback. */
     static final int GRO_WINDOW_MIN = 65_536;
     /** Largest GRO window: 64 datagrams of 65,535 bytes. */
@@ -176,7 +180,8 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         this.writeArena = new Arena(batchSize);
         this.plan = new GsoPlan(batchSize);
         this.lengths = new int[batchSize];
-        int maxWindows = windowsFor(batchSize);
+        int maxWindows = Math.min(batchSize, Math.max(MIN_GRO_READ, windowsFor(batchSize)));
+        this.readWindows = maxWindows;
         this.split = new GroSplit(maxWindows);
         this.windowStored = new int[maxWindows];
         this.windowFlags = new int[maxWindows];
@@ -405,7 +410,10 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             }
             largest = Math.max(largest, b.remaining());
         }
-        int w = windowsFor(count);
+        // Read as many coalesced datagrams as the windows allow (not only ceil(count/64) as upstream,
+        // which lands them in the caller's buffers): surplus segments wait in the windows for the
+        // next readBatch, so a busy receiver drains the socket in fewer system calls.
+        int w = readWindows;
         ensureWindows((int) Math.min(GRO_WINDOW_MAX, Math.max(GRO_WINDOW_MIN, (long) GRO_SEGMENTS * largest)));
         Arena arena = readArena;
         ByteBuffer block = arena.block;
@@ -565,6 +573,38 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     }
 
     /** Points entry {@code e} at datagrams {@code first..first+segments} (their iovecs are contiguous). */
+    /**
+     * Joins the iovecs of one segmented entry where a datagram's bytes directly follow the previous
+     * one's in memory (an application sending slices of one packet arena), so the kernel copies from
+     * one long iovec as from udplimit's single buffer. Segment boundaries come from {@code UDP_SEGMENT},
+     * not from the iovecs, so the datagrams on the wire are the same.
+     *
+     * @return the number of iovecs the entry now has, starting at {@code iov(first)}
+     */
+    private static int mergeAdjacentIovecs(Arena arena, int first, int count) {
+        ByteBuffer block = arena.block;
+        int out = arena.iov(first);
+        long base = block.getLong(out + Iovec.IOV_BASE);
+        long length = block.getLong(out + Iovec.IOV_LEN);
+        int iovecs = 1;
+        for (int i = first + 1; i < first + count; i++) {
+            int at = arena.iov(i);
+            long b = block.getLong(at + Iovec.IOV_BASE);
+            long l = block.getLong(at + Iovec.IOV_LEN);
+            if (b == base + length) {
+                length += l;
+                block.putLong(out + Iovec.IOV_LEN, length);
+            } else {
+                out += Iovec.SIZE;
+                Iovec.set(block, out, b, l);
+                base = b;
+                length = l;
+                iovecs++;
+            }
+        }
+        return iovecs;
+    }
+
     private static void setEntry(Arena arena, int e, int first, int segments, int nameLength, int segmentSize) {
         ByteBuffer block = arena.block;
         long control = 0;
@@ -583,12 +623,22 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     /** Sends a GSO plan; on a segmented entry's failure, falls back as the class describes. */
     private void sendSegmented(Arena arena, int entries, int datagrams, int nameLength, ByteBuffer[] bufs, int offset)
             throws IOException {
+        boolean merged = false;
         for (int e = 0; e < entries; e++) {
-            setEntry(arena, e, plan.first(e), plan.count(e), nameLength, plan.segmentSize(e));
+            int iovecs = mergeAdjacentIovecs(arena, plan.first(e), plan.count(e));
+            merged |= iovecs < plan.count(e);
+            setEntry(arena, e, plan.first(e), iovecs, nameLength, plan.segmentSize(e));
         }
         int failed = sendAll(arena, entries, bufs, offset, null, true);
         if (failed < 0) {
             return;
+        }
+        if (merged) {
+            // The fallback sends one iovec per datagram again: restore them from the caller's buffers
+            // (heap buffers' scratch copies are still in place).
+            for (int i = plan.first(failed); i < datagrams; i++) {
+                arena.payload(i, bufs[offset + i], lengths[i], false);
+            }
         }
         IOException cause = gsoFailure;
         gsoFailure = null;

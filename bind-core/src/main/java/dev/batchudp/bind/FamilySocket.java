@@ -1,6 +1,7 @@
 package dev.batchudp.bind;
 
 import dev.batchudp.bind.spi.BatchingConn;
+import dev.batchudp.bind.spi.SocketControl;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
@@ -31,9 +32,19 @@ final class FamilySocket {
         return batching != null ? batching : conn;
     }
 
-    void send(ByteBuffer[] bufs, int offset, int count, InetSocketAddress dst) throws IOException {
+    /**
+     * Sends to an endpoint's destination, from its sticky source when it has one and the batched
+     * view can attach it. A source the kernel refused is cleared from the endpoint (if unchanged).
+     */
+    void send(ByteBuffer[] bufs, int offset, int count, StdNetEndpoint ep) throws IOException {
+        InetSocketAddress dst = ep.dst();
         if (batching != null) {
-            batching.writeBatch(bufs, offset, count, dst);
+            StdNetEndpoint.Source src = ep.source();
+            if (src == null) {
+                batching.writeBatch(bufs, offset, count, dst);
+            } else if (!batching.writeBatch(bufs, offset, count, dst, src.ip, src.ifIndex)) {
+                ep.clearSrcIf(src);
+            }
             return;
         }
         for (int i = offset; i < offset + count; i++) {
@@ -45,6 +56,13 @@ final class FamilySocket {
                 buf.position(position);
             }
         }
+    }
+
+    /** Returns the socket's native control, or throws naming the bind's socket. */
+    SocketControl control() {
+        return connection().capability(SocketControl.class).orElseThrow(() -> new UnsupportedOperationException(
+                "socket " + name + " (" + connection().getClass().getSimpleName()
+                        + ") has no native socket control; only native sockets (bind-linux) support this"));
     }
 
     void close() {

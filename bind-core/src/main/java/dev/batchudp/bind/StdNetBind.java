@@ -2,6 +2,7 @@ package dev.batchudp.bind;
 
 import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.bind.spi.BatchingConnProvider;
+import dev.batchudp.bind.spi.SocketControl;
 import dev.batchudp.network.AddressFamilyNotSupportedException;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.NetworkFeature;
@@ -47,9 +48,16 @@ import java.util.logging.Logger;
  * {@link IllegalArgumentException}; IPv4-mapped destinations go to the IPv4 socket (the JDK represents
  * them as IPv4); {@link #setMark(int)} does nothing on the portable path.
  *
+ * <p><b>Sticky sources, marks, interfaces, fds.</b> On native sockets ({@code bind-linux}),
+ * endpoints from receive functions carry the local address the peer wrote to and replies are sent
+ * from it ({@link StdNetEndpoint}); {@link #setMark(int)} sets {@code SO_MARK};
+ * {@link #bindSocketToInterface4}/{@code 6} set {@code IP_UNICAST_IF}/{@code IPV6_UNICAST_IF} and the
+ * blackhole; {@link #peekLookAtSocketFd4()}/{@code 6} lend the fds. All of them go through the
+ * sockets' {@link SocketControl} capability.
+ *
  * @since 0.1
  */
-public final class StdNetBind implements Bind {
+public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAtSocketFd {
     private static final Logger LOG = Logger.getLogger(StdNetBind.class.getName());
 
     /** Socket buffer size requested on native networks: 7 MiB, as wireguard-go. */
@@ -64,6 +72,8 @@ public final class StdNetBind implements Bind {
     private final int batchSize;
     private final ReentrantLock lifecycle = new ReentrantLock();
     private volatile Sockets sockets = Sockets.CLOSED;
+    private volatile boolean blackhole4;
+    private volatile boolean blackhole6;
 
     private StdNetBind(Network network, StdNetBindOptions options) {
         this.network = Objects.requireNonNull(network, "bind network is null");
@@ -329,6 +339,8 @@ public final class StdNetBind implements Bind {
         try {
             Sockets s = sockets;
             sockets = Sockets.CLOSED;
+            blackhole4 = false;
+            blackhole6 = false;
             if (s.v4 != null) {
                 s.v4.close();
             }
@@ -341,14 +353,84 @@ public final class StdNetBind implements Bind {
     }
 
     /**
-     * Does nothing: the portable path cannot set {@code SO_MARK}. (Sockets that support marks get
-     * them through their platform module.)
+     * Sets {@code SO_MARK} on every open socket that has a {@link SocketControl} (IPv4 first), and
+     * does nothing for the others (the portable path and the loopback network) or when the bind is
+     * closed. The mark is not remembered: call this again after every {@link #open(int)}.
      *
      * @param mark the mark
+     * @throws IOException the first failure; without the privilege it names {@code CAP_NET_ADMIN}
      */
     @Override
-    public void setMark(int mark) {
-        // No-op on the portable path, as batchudp on networks without raw socket access.
+    public void setMark(int mark) throws IOException {
+        Sockets s = sockets;
+        if (!s.open) {
+            return;
+        }
+        for (FamilySocket socket : s.distinct()) {
+            var control = socket.connection().capability(SocketControl.class);
+            if (control.isPresent()) {
+                control.get().setMark(mark);
+            }
+        }
+    }
+
+    @Override
+    public void bindSocketToInterface4(int interfaceIndex, boolean blackhole) throws IOException {
+        bindSocketToInterface(UdpFamily.UDP4, interfaceIndex, blackhole);
+    }
+
+    @Override
+    public void bindSocketToInterface6(int interfaceIndex, boolean blackhole) throws IOException {
+        bindSocketToInterface(UdpFamily.UDP6, interfaceIndex, blackhole);
+    }
+
+    private void bindSocketToInterface(UdpFamily family, int interfaceIndex, boolean blackhole) throws IOException {
+        if (interfaceIndex < 0) {
+            throw new IllegalArgumentException("negative interface index: " + interfaceIndex);
+        }
+        lifecycle.lock();
+        try {
+            FamilySocket socket = openSocket(family);
+            socket.control().setUnicastInterface(family == UdpFamily.UDP6, interfaceIndex);
+            if (family == UdpFamily.UDP6) {
+                blackhole6 = blackhole;
+            } else {
+                blackhole4 = blackhole;
+            }
+        } finally {
+            lifecycle.unlock();
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The fd is valid only until {@link #close()}; never close it.
+     */
+    @Override
+    public int peekLookAtSocketFd4() throws IOException {
+        return openSocket(UdpFamily.UDP4).control().fd();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The fd is valid only until {@link #close()}; never close it.
+     */
+    @Override
+    public int peekLookAtSocketFd6() throws IOException {
+        return openSocket(UdpFamily.UDP6).control().fd();
+    }
+
+    private FamilySocket openSocket(UdpFamily family) throws BindClosedException {
+        Sockets s = sockets;
+        FamilySocket socket = s.open ? s.forFamily(family) : null;
+        if (socket == null) {
+            throw new BindClosedException(s.open
+                    ? "no " + (family == UdpFamily.UDP6 ? "IPv6" : "IPv4") + " socket is open on this bind"
+                    : "bind is closed");
+        }
+        return socket;
     }
 
     @Override
@@ -368,6 +450,9 @@ public final class StdNetBind implements Bind {
         }
         InetSocketAddress dst = ep.dst();
         UdpFamily family = dst.getAddress() instanceof Inet6Address ? UdpFamily.UDP6 : UdpFamily.UDP4;
+        if (family == UdpFamily.UDP6 ? blackhole6 : blackhole4) {
+            return; // blackholed family: dropped locally, not an error (reference 2.9)
+        }
         FamilySocket socket = s.forFamily(family);
         if (socket == null) {
             throw new SocketException("no " + (family == UdpFamily.UDP6 ? "IPv6" : "IPv4")
@@ -376,7 +461,7 @@ public final class StdNetBind implements Bind {
         if (count == 0) {
             return;
         }
-        socket.send(bufs, offset, count, dst);
+        socket.send(bufs, offset, count, (StdNetEndpoint) ep);
     }
 
     @Override
@@ -407,6 +492,17 @@ public final class StdNetBind implements Bind {
 
         FamilySocket forFamily(UdpFamily family) {
             return family == UdpFamily.UDP6 ? v6 : v4;
+        }
+
+        List<FamilySocket> distinct() {
+            List<FamilySocket> out = new ArrayList<>(2);
+            if (v4 != null) {
+                out.add(v4);
+            }
+            if (v6 != null && v6 != v4) {
+                out.add(v6);
+            }
+            return out;
         }
 
         @Override

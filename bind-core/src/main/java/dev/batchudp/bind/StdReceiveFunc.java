@@ -4,6 +4,7 @@ import dev.batchudp.bind.spi.Message;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.SocketAddresses;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
@@ -60,8 +61,8 @@ final class StdReceiveFunc implements ReceiveFunc {
         for (int i = 0; i < n; i++) {
             Message m = msgs[i];
             sizes[i] = m.length();
-            eps[i] = endpoint(m.address());
-            m.buffer(null).address(null);
+            eps[i] = endpoint(m.address(), m.sourceAddress(), m.sourceIfIndex());
+            m.buffer(null).address(null).source(null, 0);
         }
         return n;
     }
@@ -73,11 +74,11 @@ final class StdReceiveFunc implements ReceiveFunc {
             try {
                 InetSocketAddress sender = socket.connection().receive(dst);
                 sizes[0] = dst.position() - position;
-                eps[0] = endpoint(sender);
+                eps[0] = endpoint(sender, null, 0);
                 return 1;
             } catch (DatagramTruncatedException e) {
                 sizes[0] = Math.max(e.datagramLength(), e.storedLength() + 1);
-                eps[0] = endpoint(e.sender());
+                eps[0] = endpoint(e.sender(), null, 0);
                 return 1;
             } catch (PortUnreachableException e) {
                 // An ICMP error for an earlier send; never tears the bind down (pitfalls 1.15).
@@ -89,14 +90,20 @@ final class StdReceiveFunc implements ReceiveFunc {
         }
     }
 
-    /** Returns an endpoint for a source, reusing the one made for the same address recently. */
-    private StdNetEndpoint endpoint(InetSocketAddress source) {
+    /**
+     * Returns an endpoint for a sender and the sticky source it wrote to, reusing the one made
+     * recently for the same sender when its source (which {@code clearSrc} may have dropped) is
+     * still the same.
+     */
+    private StdNetEndpoint endpoint(InetSocketAddress source, InetAddress localSource, int ifIndex) {
         int slot = (source.hashCode() & 0x7fffffff) % ENDPOINT_CACHE_SIZE;
         InetSocketAddress cached = cachedAddresses[slot];
-        if (cached != null && (cached == source || cached.equals(source))) {
+        if (cached != null && (cached == source || cached.equals(source))
+                && cachedEndpoints[slot].hasSource(localSource, ifIndex)) {
             return cachedEndpoints[slot];
         }
-        StdNetEndpoint ep = StdNetEndpoint.of(SocketAddresses.unmap(source));
+        StdNetEndpoint ep = localSource == null ? StdNetEndpoint.of(SocketAddresses.unmap(source))
+                : StdNetEndpoint.withSource(SocketAddresses.unmap(source), localSource, ifIndex);
         cachedAddresses[slot] = source;
         cachedEndpoints[slot] = ep;
         return ep;

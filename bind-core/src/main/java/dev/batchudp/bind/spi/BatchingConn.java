@@ -2,6 +2,7 @@ package dev.batchudp.bind.spi;
 
 import dev.batchudp.network.UdpConnection;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -29,7 +30,8 @@ public interface BatchingConn extends UdpConnection {
      * Reads at least one datagram into {@code msgs[0..count)}, blocking until one arrives or the
      * connection is closed, and returns how many messages were filled. Each message's
      * {@link Message#length()}, {@link Message#address()}, {@link Message#controlLength()} and
-     * {@link Message#flags()} are set.
+     * {@link Message#flags()} are set, and {@link Message#sourceAddress()} on connections that capture
+     * sticky sources.
      *
      * @param msgs the messages, each with a payload buffer (and optionally a control buffer)
      * @param count how many of them to use, at most {@link #batchSize()}
@@ -53,6 +55,36 @@ public interface BatchingConn extends UdpConnection {
      * @throws IOException on an I/O error; datagrams before the failing one were sent
      */
     void writeBatch(ByteBuffer[] bufs, int offset, int count, InetSocketAddress target) throws IOException;
+
+    /**
+     * Sends {@code count} buffers to one destination from a sticky source: as
+     * {@link #writeBatch(ByteBuffer[], int, int, InetSocketAddress)}, with the source address and
+     * interface attached to every datagram (also to coalesced GSO sends), so that the kernel sends
+     * from that local address. When the kernel refuses the source (the address went away; on Linux
+     * {@code ENETUNREACH} for IPv4, {@code EINVAL} for IPv6, or {@code EADDRNOTAVAIL}), the datagrams
+     * not yet sent are sent once more without it, and the method returns {@code false} so that the
+     * caller forgets the source.
+     *
+     * <p>The default, for connections that cannot attach a source, ignores it and returns
+     * {@code true}.
+     *
+     * @param bufs the payloads (position to limit; not modified)
+     * @param offset the first buffer
+     * @param count how many, at most {@link #batchSize()}
+     * @param target the destination
+     * @param source the local address to send from, or {@code null} for the kernel's choice
+     * @param sourceIfIndex the interface to send through, or 0
+     * @return {@code false} if the source was refused and dropped (the datagrams were sent from the
+     *     kernel's choice), else {@code true}
+     * @throws IllegalArgumentException as {@link #writeBatch(ByteBuffer[], int, int, InetSocketAddress)}
+     * @throws IOException as {@link #writeBatch(ByteBuffer[], int, int, InetSocketAddress)}
+     * @since 0.1
+     */
+    default boolean writeBatch(ByteBuffer[] bufs, int offset, int count, InetSocketAddress target,
+            InetAddress source, int sourceIfIndex) throws IOException {
+        writeBatch(bufs, offset, count, target);
+        return true;
+    }
 
     /**
      * Sends {@code count} prepared messages, each with its own destination and control data (sticky

@@ -1,5 +1,6 @@
 package dev.batchudp.bind.spi;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -26,6 +27,8 @@ public final class Message {
     private int length;
     private int controlLength;
     private int flags;
+    private InetAddress sourceAddress;
+    private int sourceIfIndex;
 
     /** Creates an empty message. */
     public Message() {}
@@ -152,6 +155,40 @@ public final class Message {
     }
 
     /**
+     * Returns the sticky source of a read: the local address the datagram was sent to, decoded from
+     * its {@code IP_PKTINFO}/{@code IPV6_PKTINFO} control message by connections that capture it
+     * (whether or not the caller gave a {@link #control()} buffer). Connections that do not capture
+     * sources leave it {@code null}.
+     *
+     * @return the local address (IPv4-mapped addresses as IPv4), or {@code null}
+     */
+    public InetAddress sourceAddress() {
+        return sourceAddress;
+    }
+
+    /**
+     * Returns the interface index the datagram arrived on, with {@link #sourceAddress()}.
+     *
+     * @return the index, or 0
+     */
+    public int sourceIfIndex() {
+        return sourceIfIndex;
+    }
+
+    /**
+     * Sets the sticky source of a read.
+     *
+     * @param address the local address, or {@code null} for none
+     * @param ifIndex the interface index (0 without an address)
+     * @return this message
+     */
+    public Message source(InetAddress address, int ifIndex) {
+        this.sourceAddress = address;
+        this.sourceIfIndex = address == null ? 0 : ifIndex;
+        return this;
+    }
+
+    /**
      * Returns whether the datagram was truncated.
      *
      * @return whether {@link #FLAG_TRUNCATED} is set
@@ -161,12 +198,15 @@ public final class Message {
     }
 
     /**
-     * Clears the results of a read (length, control length, flags, address); buffers are kept.
+     * Clears the results of a read (length, control length, flags, address, source); buffers are
+     * kept.
      *
      * @return this message
      */
     public Message reset() {
         address = null;
+        sourceAddress = null;
+        sourceIfIndex = 0;
         length = 0;
         controlLength = 0;
         flags = 0;

@@ -14,11 +14,13 @@ import dev.batchudp.network.Network;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
@@ -85,6 +87,15 @@ import java.util.logging.Logger;
  * failure suppressed (after {@code EMSGSIZE}). {@code EINVAL}/{@code EIO} on an unsegmented entry are
  * ordinary errors.
  *
+ * <p><b>Sticky sources</b> (reference 2.15, pitfalls 1.12). The constructor enables
+ * {@code IP_PKTINFO} (IPv4 sockets) or {@code IPV6_RECVPKTINFO} (IPv6 and dual-stack sockets). Every
+ * read decodes the first packet-info record of each datagram ({@link Pktinfo}) into
+ * {@link Message#sourceAddress()}/{@link Message#sourceIfIndex()}, also when the caller gives no
+ * control buffer (the slot's own control area is used) and for every datagram split from a GRO read;
+ * the caller's control buffer, if any, still receives the raw records. {@link #writeBatch(ByteBuffer[],
+ * int, int, InetSocketAddress, InetAddress, int)} attaches a source to every entry; a refused source
+ * is dropped and the rest resent, before any GSO fallback (see that method).
+ *
  * <p><b>Buffers.</b> Direct buffers are used in place (recommended: no copy). Heap buffers work but
  * are copied through per-slot direct scratch buffers allocated on first use. Control buffers are
  * used from index 0; heap control buffers are limited to {@value Arena#CONTROL_SLOT} bytes.
@@ -138,6 +149,24 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     private final int[] lengths;
     /** Set by {@link #sendAll} when a segmented entry failed in a way the fallback handles. */
     private IOException gsoFailure;
+    /** The packet-info record attached to every entry of the current send, {@link #srcLen} bytes. */
+    private final ByteBuffer srcCmsg = ByteBuffer.allocate(Pktinfo.V6_SPACE).order(ByteOrder.nativeOrder());
+    /** Bytes of {@link #srcCmsg} in use for the current send; 0 without a source. */
+    private int srcLen;
+    /** Set by {@link #sendAll} when the kernel refused the attached source. */
+    private IOException sourceFailure;
+    /** Whether the current send dropped its source. */
+    private boolean sourceRefused;
+    private InetAddress lastSendSource;
+    private byte[] lastSendSourceRaw;
+    private final LongAdder sourcesDropped = new LongAdder();
+
+    // ---- sticky-source capture, guarded by readLock ----
+    /** Whether the kernel delivers packet information (IP_PKTINFO / IPV6_RECVPKTINFO enabled). */
+    private final boolean sticky;
+    private byte[] lastSourceRaw = new byte[0];
+    private InetAddress lastSource;
+    private int decodedIfIndex;
 
     // ---- GRO read side, guarded by readLock ----
     private final GroSplit split;
@@ -147,6 +176,8 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     private final int[] windowFlags;
     private final int[] windowControlLength;
     private final InetSocketAddress[] windowSender;
+    private final InetAddress[] windowSource;
+    private final int[] windowSourceIfIndex;
     private final Message[] single = {new Message()};
 
     /**
@@ -187,6 +218,9 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         this.windowFlags = new int[maxWindows];
         this.windowControlLength = new int[maxWindows];
         this.windowSender = new InetSocketAddress[maxWindows];
+        this.windowSource = new InetAddress[maxWindows];
+        this.windowSourceIfIndex = new int[maxWindows];
+        this.sticky = socket.enablePacketInfo();
         this.txOffload = tryGso && probeGso(socket);
         this.rxOffload = tryGro && enableGro(socket);
         if (rxOffload) {
@@ -378,6 +412,12 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         for (int i = 0; i < count; i++) {
             Message m = msgs[i];
             arena.prepareReceive(i, Objects.requireNonNull(m.buffer(), "message buffer"), m.control());
+            if (sticky && m.control() == null) {
+                // No caller buffer: receive the control data into the slot's own, for the source.
+                int hdr = arena.mmsg(i);
+                block.putLong(hdr + Msghdr.MSG_CONTROL, arena.base + controlSlot(arena, i));
+                block.putLong(hdr + Msghdr.MSG_CONTROLLEN, Arena.CONTROL_SLOT);
+            }
         }
         int n = recvmmsg(arena, count);
         for (int i = 0; i < n; i++) {
@@ -389,13 +429,21 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             ByteBuffer buffer = m.buffer();
             int capacity = buffer.isDirect() ? buffer.remaining() : Math.min(buffer.remaining(), Arena.MAX_DATAGRAM);
             arena.copyOut(i, buffer, (int) Math.min(length, capacity));
-            if (m.control() != null && controlLength > 0) {
-                arena.copyControlOut(i, m.control(), controlLength);
+            ByteBuffer control = m.control();
+            if (control != null && controlLength > 0) {
+                arena.copyControlOut(i, control, controlLength);
+            }
+            InetAddress source = null;
+            if (sticky && controlLength > 0) {
+                boolean inCaller = control != null && control.isDirect();
+                source = decodeSource(inCaller ? control : block, inCaller ? 0 : controlSlot(arena, i),
+                        Math.min(controlLength, inCaller ? control.capacity() : Arena.CONTROL_SLOT));
             }
             m.length((int) length)
-                    .controlLength(controlLength)
+                    .controlLength(control == null ? 0 : controlLength)
                     .flags(flags)
-                    .address(arena.addresses.lookup(i, block, arena.name(i)));
+                    .address(arena.addresses.lookup(i, block, arena.name(i)))
+                    .source(source, decodedIfIndex);
         }
         return n;
     }
@@ -445,9 +493,30 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             windowFlags[i] = flags & MSG_CTRUNC;
             windowControlLength[i] = controlLength;
             windowSender[i] = arena.addresses.lookup(i, block, arena.name(i));
+            windowSource[i] = sticky && controlLength > 0 ? decodeSource(block, controlSlot(arena, i), controlLength) : null;
+            windowSourceIfIndex[i] = decodedIfIndex;
             split.set(i, total, gso);
         }
         split.reset(n);
+    }
+
+    /**
+     * Decodes the sticky source from a received control region (reference 2.15: none when there is
+     * no packet-info record or the region is malformed), reusing the last address object while the
+     * local address repeats. Sets {@link #decodedIfIndex}.
+     */
+    private InetAddress decodeSource(ByteBuffer control, int offset, int length) {
+        int record = Pktinfo.find(control, offset, length);
+        if (record < 0) {
+            decodedIfIndex = 0;
+            return null;
+        }
+        decodedIfIndex = Pktinfo.ifIndex(control, record);
+        if (lastSource == null || !Pktinfo.addressEquals(control, record, lastSourceRaw)) {
+            lastSourceRaw = Pktinfo.addressBytes(control, record);
+            lastSource = Pktinfo.address(control, record);
+        }
+        return lastSource;
     }
 
     private static int controlSlot(Arena arena, int i) {
@@ -493,7 +562,8 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                 }
                 controlLength = UdpCmsgs.copyWithoutGro(block, controlSlot(readArena, w), windowControlLength[w], control);
             }
-            m.length(len).controlLength(controlLength).flags(flags).address(windowSender[w]);
+            m.length(len).controlLength(controlLength).flags(flags).address(windowSender[w])
+                    .source(windowSource[w], windowSourceIfIndex[w]);
             k++;
         }
         return k;
@@ -528,11 +598,29 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
 
     @Override
     public void writeBatch(ByteBuffer[] bufs, int offset, int count, InetSocketAddress target) throws IOException {
+        writeBatch(bufs, offset, count, target, null, 0);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here the source goes into every {@code sendmmsg} entry as an {@code IP_PKTINFO}
+     * ({@code ipi_spec_dst}, {@code ipi_ifindex}) or {@code IPV6_PKTINFO} record, before the
+     * {@code UDP_SEGMENT} record of a coalesced entry; an IPv6 source on an IPv4 socket is not
+     * attached. <b>Refused source</b>: when an entry carrying it fails with {@code EINVAL},
+     * {@code ENETUNREACH} or {@code EADDRNOTAVAIL}, the source is dropped from that entry and the ones after it, and they
+     * are sent again (still coalesced), counted in {@link #stickySourceDropCount()}. Only if that
+     * resend fails too is the failure treated as a GSO failure (the fallback the class describes), so
+     * a vanished address never turns GSO off.
+     */
+    @Override
+    public boolean writeBatch(ByteBuffer[] bufs, int offset, int count, InetSocketAddress target,
+            InetAddress source, int sourceIfIndex) throws IOException {
         Objects.requireNonNull(bufs, "bufs");
         checkCount(bufs, offset, count);
         InetSocketAddress dest = socket.checkTarget(Objects.requireNonNull(target, "target"));
         if (count == 0) {
-            return;
+            return true;
         }
         int limit = LinuxUdpSocket.limitFor(dest);
         int sendable = count;
@@ -542,11 +630,14 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                 break;
             }
         }
+        boolean refused = false;
         if (sendable > 0) {
             socket.begin();
             writeLock.lock();
             try {
                 Arena arena = writeArena;
+                srcLen = source == null ? 0 : encodeSource(source, sourceIfIndex);
+                sourceRefused = false;
                 int nameLength = arena.encodeName(0, dest, socket.inet6);
                 for (int i = 0; i < sendable; i++) {
                     ByteBuffer b = bufs[offset + i];
@@ -560,9 +651,12 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                     for (int i = 0; i < sendable; i++) {
                         setEntry(arena, i, i, 1, nameLength, 0);
                     }
-                    sendAll(arena, sendable, bufs, offset, null, false);
+                    sendTracked(arena, sendable, bufs, offset, false);
                 }
             } finally {
+                refused = sourceRefused;
+                srcLen = 0;
+                sourceFailure = null;
                 writeLock.unlock();
                 socket.end();
             }
@@ -570,6 +664,68 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         if (sendable < count) {
             throw new DatagramTooLargeException(bufs[offset + sendable].remaining(), limit);
         }
+        return !refused;
+    }
+
+    /** Encodes the packet-info record of a source into {@link #srcCmsg}; returns its size or 0. */
+    private int encodeSource(InetAddress source, int ifIndex) {
+        if (source != lastSendSource) {
+            lastSendSourceRaw = source.getAddress();
+            lastSendSource = source;
+        }
+        return Pktinfo.put(srcCmsg, 0, srcCmsg.capacity(), lastSendSourceRaw, ifIndex, socket.inet6);
+    }
+
+    /**
+     * {@link #sendAll}, dropping the sticky source and continuing once when the kernel refuses it.
+     *
+     * @return as {@link #sendAll}: -1, or the index of a segmented entry that failed as GSO
+     */
+    private int sendTracked(Arena arena, int count, ByteBuffer[] bufs, int offset, boolean planned)
+            throws IOException {
+        int failed = sendAll(arena, count, bufs, offset, null, planned, 0);
+        if (failed >= 0 && sourceFailure != null) {
+            IOException cause = sourceFailure;
+            sourceFailure = null;
+            dropSource(arena, failed, count, cause);
+            failed = sendAll(arena, count, bufs, offset, null, planned, failed);
+        }
+        return failed;
+    }
+
+    /** Removes the packet-info record (the first {@link #srcLen} control bytes) from entries. */
+    private void dropSource(Arena arena, int from, int count, IOException cause) {
+        ByteBuffer block = arena.block;
+        for (int e = from; e < count; e++) {
+            int m = arena.mmsg(e);
+            long control = block.getLong(m + Msghdr.MSG_CONTROL);
+            long length = block.getLong(m + Msghdr.MSG_CONTROLLEN) - srcLen;
+            block.putLong(m + Msghdr.MSG_CONTROL, length > 0 ? control + srcLen : 0);
+            block.putLong(m + Msghdr.MSG_CONTROLLEN, Math.max(0, length));
+        }
+        srcLen = 0;
+        sourceRefused = true;
+        sourcesDropped.increment();
+        LOG.log(Level.FINE, "sticky source refused on {0} ({1}); sending from the kernel''s choice",
+                new Object[] {socket.localAddress(), cause.getMessage()});
+    }
+
+    /**
+     * Returns how many sends found their sticky source refused by the kernel and resent without it.
+     *
+     * @return the count
+     */
+    public long stickySourceDropCount() {
+        return sourcesDropped.sum();
+    }
+
+    /**
+     * Returns whether the kernel delivers packet information on this socket (sticky sources).
+     *
+     * @return whether sources are captured
+     */
+    public boolean capturesSources() {
+        return sticky;
     }
 
     /** Points entry {@code e} at datagrams {@code first..first+segments} (their iovecs are contiguous). */
@@ -605,15 +761,20 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         return iovecs;
     }
 
-    private static void setEntry(Arena arena, int e, int first, int segments, int nameLength, int segmentSize) {
+    private void setEntry(Arena arena, int e, int first, int segments, int nameLength, int segmentSize) {
         ByteBuffer block = arena.block;
-        long control = 0;
+        int at = controlSlot(arena, e);
         int controlLength = 0;
-        if (segmentSize > 0) {
-            int at = controlSlot(arena, e);
-            controlLength = UdpCmsgs.putSegmentSize(block, at, Arena.CONTROL_SLOT, segmentSize);
-            control = arena.base + at;
+        if (srcLen > 0) {
+            // The packet-info record first (32 or 40 bytes, so UDP_SEGMENT stays 8-byte aligned).
+            block.put(at, srcCmsg, 0, srcLen);
+            controlLength = srcLen;
         }
+        if (segmentSize > 0) {
+            controlLength += UdpCmsgs.putSegmentSize(block, at + controlLength, Arena.CONTROL_SLOT - controlLength,
+                    segmentSize);
+        }
+        long control = controlLength > 0 ? arena.base + at : 0;
         int m = arena.mmsg(e);
         Msghdr.set(block, m, arena.base + arena.name(0), nameLength, arena.base + arena.iov(first), segments,
                 control, controlLength);
@@ -629,7 +790,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             merged |= iovecs < plan.count(e);
             setEntry(arena, e, plan.first(e), iovecs, nameLength, plan.segmentSize(e));
         }
-        int failed = sendAll(arena, entries, bufs, offset, null, true);
+        int failed = sendTracked(arena, entries, bufs, offset, true);
         if (failed < 0) {
             return;
         }
@@ -657,7 +818,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             setEntry(arena, k, from + k, 1, nameLength, 0);
         }
         try {
-            sendAll(arena, rest, bufs, offset + from, null, false);
+            sendTracked(arena, rest, bufs, offset + from, false);
         } catch (ClosedChannelException | DatagramTooLargeException e) {
             e.addSuppressed(cause);
             throw e;
@@ -680,6 +841,23 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         LOG.log(Level.WARNING, "disabled UDP GSO on {0}, NIC(s) may not support checksum offload: {1};"
                 + " resending unsegmented", new Object[] {socket.localAddress(), cause.getMessage()});
         OffloadEvents.gsoDisabled(socket.localAddress(), cause);
+    }
+
+    /**
+     * What the kernel answers for a source that is not a local address: {@code ENETUNREACH} (IPv4:
+     * the route lookup with that source fails), {@code EINVAL} (IPv6: {@code ipv6_chk_addr}) or
+     * {@code EADDRNOTAVAIL} (a {@link java.net.BindException}). With a source attached each may also
+     * have another cause; the resend without it tells, at the cost of forgetting the source once.
+     */
+    private static boolean isSourceFailure(IOException e) {
+        if (e instanceof java.net.BindException) {
+            return true;
+        }
+        if (e instanceof NativeIoException) {
+            int errno = ((NativeIoException) e).errno();
+            return errno == EINVAL || errno == ENETUNREACH;
+        }
+        return false;
     }
 
     private static boolean isGsoFailure(IOException e) {
@@ -741,7 +919,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                     }
                     arena.prepareSend(i, m.buffer(), nameSlot, nameLength, m.control(), m.controlLength());
                 }
-                sendAll(arena, sendable, null, 0, msgs, false);
+                sendAll(arena, sendable, null, 0, msgs, false, 0);
             } finally {
                 writeLock.unlock();
                 socket.end();
@@ -761,9 +939,9 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
      *     with {@code EIO}, {@code EINVAL} or {@code EMSGSIZE} (the failure in {@link #gsoFailure};
      *     entries before it were sent)
      */
-    private int sendAll(Arena arena, int count, ByteBuffer[] bufs, int offset, Message[] msgs, boolean planned)
-            throws IOException {
-        int sent = 0;
+    private int sendAll(Arena arena, int count, ByteBuffer[] bufs, int offset, Message[] msgs, boolean planned,
+            int from) throws IOException {
+        int sent = from;
         int refusals = 0;
         long stallDeadline = 0;
         while (sent < count) {
@@ -782,6 +960,10 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                 }
                 continue;
             } catch (IOException e) {
+                if (srcLen > 0 && isSourceFailure(e) && !socket.isClosed()) {
+                    sourceFailure = e;
+                    return sent;
+                }
                 if (planned && plan.count(sent) > 1 && isGsoFailure(e) && !socket.isClosed()) {
                     gsoFailure = e;
                     return sent;

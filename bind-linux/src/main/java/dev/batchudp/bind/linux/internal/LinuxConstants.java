@@ -68,6 +68,18 @@ public final class LinuxConstants {
     public static final int IPV6_V6ONLY = 26;
     /** {@code IPV6_RECVPKTINFO}, {@code <linux/in6.h>}. */
     public static final int IPV6_RECVPKTINFO = 49;
+    /** {@code IPV6_PKTINFO} (the control message type), {@code <linux/in6.h>}. */
+    public static final int IPV6_PKTINFO = 50;
+    /**
+     * {@code IP_UNICAST_IF}, {@code <linux/in.h>}; the value is an interface index in network byte
+     * order ({@code ip_sockglue.c} applies {@code ntohl}).
+     */
+    public static final int IP_UNICAST_IF = 50;
+    /**
+     * {@code IPV6_UNICAST_IF}, {@code <linux/in6.h>}; on Linux also network byte order
+     * ({@code ipv6_sockglue.c} applies {@code ntohl}, unlike Windows).
+     */
+    public static final int IPV6_UNICAST_IF = 76;
 
     // ---- <linux/udp.h> ---------------------------------------------------------------------------
     /** {@code SOL_UDP} (= {@code IPPROTO_UDP}), {@code <linux/udp.h>}. */

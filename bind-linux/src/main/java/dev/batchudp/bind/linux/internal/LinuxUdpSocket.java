@@ -3,6 +3,7 @@ package dev.batchudp.bind.linux.internal;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.*;
 
 import dev.batchudp.bind.linux.NativeIoException;
+import dev.batchudp.bind.spi.SocketControl;
 import dev.batchudp.network.AddressFamilyNotSupportedException;
 import dev.batchudp.network.DatagramTooLargeException;
 import dev.batchudp.network.DatagramTruncatedException;
@@ -57,7 +58,7 @@ import java.util.logging.Logger;
  * <p><b>Threads.</b> One receiver and any number of senders may work at once: receive and send each
  * have their own preallocated {@link Arena}, guarded by their own lock.
  */
-public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
+public final class LinuxUdpSocket implements UdpConnection, NativeSocket, SocketControl {
     private static final Logger LOG = Logger.getLogger(LinuxUdpSocket.class.getName());
 
     /** wireguard-go's {@code socketBufferSize}: 7 MiB. */
@@ -642,6 +643,85 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket {
             return SO_BROADCAST;
         }
         throw new UnsupportedOperationException("socket option " + name.name() + " is not supported");
+    }
+
+    /**
+     * Sets {@code SO_MARK}. Without {@code CAP_NET_ADMIN} the kernel answers {@code EPERM}, reported as
+     * a {@link dev.batchudp.bind.linux.NativeIoException} whose message names the capability.
+     *
+     * @param mark the mark (all 32 bits are used)
+     * @throws ClosedChannelException if the socket is closed
+     * @throws IOException if the kernel refuses it
+     */
+    @Override
+    public void setMark(int mark) throws IOException {
+        begin();
+        try {
+            int err = sys.trySetsockoptInt(fd, SOL_SOCKET, LinuxConstants.SO_MARK, mark);
+            if (err == LinuxConstants.EPERM) {
+                throw new NativeIoException("setsockopt(SO_MARK)", err, Errors.name(err),
+                        "Operation not permitted: setting the firewall mark (SO_MARK) needs CAP_NET_ADMIN");
+            }
+            if (err != 0) {
+                throw Errors.exception("setsockopt(SO_MARK)", err, null);
+            }
+        } finally {
+            end();
+        }
+    }
+
+    /**
+     * Sets {@code IP_UNICAST_IF} or {@code IPV6_UNICAST_IF}; Linux reads both in network byte order.
+     * {@code IP_UNICAST_IF} also works on an {@code AF_INET6} socket (for its IPv4 traffic).
+     *
+     * @param ipv6 which option
+     * @param interfaceIndex the index, or 0 to clear
+     * @throws ClosedChannelException if the socket is closed
+     * @throws IOException if the kernel refuses it ({@code EADDRNOTAVAIL} for an unknown interface
+     *     comes as {@link java.net.BindException})
+     */
+    @Override
+    public void setUnicastInterface(boolean ipv6, int interfaceIndex) throws IOException {
+        if (ipv6 && !inet6) {
+            throw new IllegalArgumentException("IPV6_UNICAST_IF on an IPv4 socket");
+        }
+        begin();
+        try {
+            sys.setsockoptInt(fd, ipv6 ? IPPROTO_IPV6 : LinuxConstants.IPPROTO_IP,
+                    ipv6 ? LinuxConstants.IPV6_UNICAST_IF : LinuxConstants.IP_UNICAST_IF,
+                    htonl(interfaceIndex));
+        } finally {
+            end();
+        }
+    }
+
+    private static int htonl(int value) {
+        return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? Integer.reverseBytes(value) : value;
+    }
+
+    /**
+     * Asks the kernel for each datagram's packet information ({@code IP_PKTINFO} on IPv4 sockets,
+     * {@code IPV6_RECVPKTINFO} on IPv6 and dual-stack ones): the sticky-source capture.
+     *
+     * @return whether the kernel accepted it
+     */
+    boolean enablePacketInfo() {
+        try {
+            begin();
+        } catch (ClosedChannelException e) {
+            return false;
+        }
+        try {
+            int err = inet6 ? sys.trySetsockoptInt(fd, IPPROTO_IPV6, LinuxConstants.IPV6_RECVPKTINFO, 1)
+                    : sys.trySetsockoptInt(fd, LinuxConstants.IPPROTO_IP, LinuxConstants.IP_PKTINFO, 1);
+            if (err != 0) {
+                LOG.log(Level.FINE, "packet info unavailable on {0}: errno {1}; sticky sources are off",
+                        new Object[] {localAddress, Errors.name(err)});
+            }
+            return err == 0;
+        } finally {
+            end();
+        }
     }
 
     @Override

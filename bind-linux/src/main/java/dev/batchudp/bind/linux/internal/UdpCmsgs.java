@@ -59,27 +59,60 @@ final class UdpCmsgs {
      * @throws IOException ("error parsing socket control message: ...") for a malformed record
      */
     static int groSegmentSize(ByteBuffer control, int offset, int length) throws IOException {
+        int at = find(control, offset, length, SOL_UDP, UDP_GRO, SOL_UDP, UDP_GRO, 2);
+        if (at == MALFORMED) {
+            throw new IOException("error parsing socket control message: a record's length is out of bounds in "
+                    + length + " bytes");
+        }
+        if (at < 0) {
+            return 0;
+        }
+        int data = (int) control.getLong(at + Cmsghdr.CMSG_LEN) - Cmsghdr.SIZE;
+        return data >= 4 ? control.getInt(at + Cmsghdr.CMSG_DATA) : control.getShort(at + Cmsghdr.CMSG_DATA) & 0xffff;
+    }
+
+    /** {@link #find}: no matching record. */
+    static final int NOT_FOUND = -1;
+    /** {@link #find}: a record's length is out of bounds (walking stopped there). */
+    static final int MALFORMED = -2;
+
+    /**
+     * The one cmsg walker (reference 2.11: records are visited while more than a header's worth of
+     * bytes remains): finds the first record of type ({@code levelA}, {@code typeA}) or
+     * ({@code levelB}, {@code typeB}) with at least {@code minData} data bytes. Never reads outside
+     * {@code [offset, offset + length)}, and rejects a region that does not lie inside the buffer.
+     * Records of a wanted type but with too little data are skipped.
+     *
+     * @param control native-order buffer
+     * @param offset where the control data starts
+     * @param length control bytes
+     * @param levelA first wanted level
+     * @param typeA first wanted type
+     * @param levelB second wanted level
+     * @param typeB second wanted type
+     * @param minData data bytes the record must hold
+     * @return the absolute offset of the record's header, {@link #NOT_FOUND} or {@link #MALFORMED}
+     */
+    static int find(ByteBuffer control, int offset, int length, int levelA, int typeA, int levelB, int typeB,
+            int minData) {
+        if (offset < 0 || length < 0 || offset > control.capacity() || length > control.capacity() - offset) {
+            return MALFORMED;
+        }
         int at = 0;
         while (length - at > Cmsghdr.SIZE) {
             long declared = control.getLong(offset + at + Cmsghdr.CMSG_LEN);
             if (declared < Cmsghdr.SIZE || declared > length - at) {
-                throw new IOException("error parsing socket control message: record of " + declared
-                        + " bytes at offset " + at + " of " + length);
+                return MALFORMED;
             }
             int level = control.getInt(offset + at + Cmsghdr.CMSG_LEVEL);
             int type = control.getInt(offset + at + Cmsghdr.CMSG_TYPE);
-            int data = (int) declared - Cmsghdr.SIZE;
-            if (level == SOL_UDP && type == UDP_GRO) {
-                if (data >= 4) {
-                    return control.getInt(offset + at + Cmsghdr.CMSG_DATA);
-                }
-                if (data >= 2) {
-                    return control.getShort(offset + at + Cmsghdr.CMSG_DATA) & 0xffff;
-                }
+            if (((level == levelA && type == typeA) || (level == levelB && type == typeB))
+                    && declared - Cmsghdr.SIZE >= minData) {
+                return offset + at;
             }
-            at += Cmsghdr.align((int) declared);
+            at = (int) Math.min(at + ((declared + 7) & ~7L), length);
         }
-        return 0;
+        return NOT_FOUND;
     }
 
     /**

@@ -71,6 +71,33 @@ public final class Syscalls {
     }
 
     /**
+     * After a failed call: reads errno at once; returns for {@code EINTR} (the caller retries) and
+     * throws the mapped exception for anything else.
+     */
+    private void retryOrThrow(String syscall) throws IOException {
+        int err = errno.getAsInt();
+        if (!Errors.isInterrupted(err)) {
+            throw fail(syscall, err);
+        }
+    }
+
+    /**
+     * After a failed data-path call: reads errno at once; {@code true} for {@code EAGAIN} (the call
+     * would block), {@code false} for {@code EINTR} (retry), and throws the mapped exception for
+     * anything else.
+     */
+    private boolean wouldBlockOrRetry(String syscall) throws IOException {
+        int err = errno.getAsInt();
+        if (Errors.isWouldBlock(err)) {
+            return true;
+        }
+        if (Errors.isInterrupted(err)) {
+            return false;
+        }
+        throw fail(syscall, err);
+    }
+
+    /**
      * Returns the errno source, so tests can wrap the library and keep the real errno.
      *
      * @return the errno source
@@ -112,10 +139,7 @@ public final class Syscalls {
             if (fd >= 0) {
                 return fd;
             }
-            int err = errno.getAsInt();
-            if (!Errors.isInterrupted(err)) {
-                throw fail("socket", err);
-            }
+            retryOrThrow("socket");
         }
     }
 
@@ -133,10 +157,7 @@ public final class Syscalls {
             if (fd >= 0) {
                 return fd;
             }
-            int err = errno.getAsInt();
-            if (!Errors.isInterrupted(err)) {
-                throw fail("eventfd", err);
-            }
+            retryOrThrow("eventfd");
         }
     }
 
@@ -253,10 +274,7 @@ public final class Syscalls {
             if (libc.getsockopt(fd, level, name, address, address + 8) == 0) {
                 return scratch.getInt(0);
             }
-            int err = errno.getAsInt();
-            if (!Errors.isInterrupted(err)) {
-                throw fail("getsockopt", err);
-            }
+            retryOrThrow("getsockopt");
         }
     }
 
@@ -306,10 +324,7 @@ public final class Syscalls {
             if (libc.connect(fd, address, len) == 0) {
                 return;
             }
-            int err = errno.getAsInt();
-            if (!Errors.isInterrupted(err)) {
-                throw fail("connect", err);
-            }
+            retryOrThrow("connect");
         }
     }
 
@@ -328,10 +343,7 @@ public final class Syscalls {
             if (libc.getsockname(fd, address, address + SockaddrIn6.SLOT) == 0) {
                 return SocketAddressCodec.decode(addr, 0);
             }
-            int err = errno.getAsInt();
-            if (!Errors.isInterrupted(err)) {
-                throw fail("getsockname", err);
-            }
+            retryOrThrow("getsockname");
         }
     }
 
@@ -351,12 +363,8 @@ public final class Syscalls {
             if (n >= 0) {
                 return n;
             }
-            int err = errno.getAsInt();
-            if (Errors.isWouldBlock(err)) {
+            if (wouldBlockOrRetry("recvmmsg")) {
                 return WOULD_BLOCK;
-            }
-            if (!Errors.isInterrupted(err)) {
-                throw fail("recvmmsg", err);
             }
         }
     }
@@ -377,12 +385,8 @@ public final class Syscalls {
             if (n >= 0) {
                 return n;
             }
-            int err = errno.getAsInt();
-            if (Errors.isWouldBlock(err)) {
+            if (wouldBlockOrRetry("sendmmsg")) {
                 return WOULD_BLOCK;
-            }
-            if (!Errors.isInterrupted(err)) {
-                throw fail("sendmmsg", err);
             }
         }
     }
@@ -402,12 +406,8 @@ public final class Syscalls {
             if (n >= 0) {
                 return n;
             }
-            int err = errno.getAsInt();
-            if (Errors.isWouldBlock(err)) {
+            if (wouldBlockOrRetry("recvmsg")) {
                 return WOULD_BLOCK;
-            }
-            if (!Errors.isInterrupted(err)) {
-                throw fail("recvmsg", err);
             }
         }
     }
@@ -427,12 +427,8 @@ public final class Syscalls {
             if (n >= 0) {
                 return n;
             }
-            int err = errno.getAsInt();
-            if (Errors.isWouldBlock(err)) {
+            if (wouldBlockOrRetry("sendmsg")) {
                 return WOULD_BLOCK;
-            }
-            if (!Errors.isInterrupted(err)) {
-                throw fail("sendmsg", err);
             }
         }
     }
@@ -474,10 +470,7 @@ public final class Syscalls {
             if (r >= 0) {
                 return r;
             }
-            int err = errno.getAsInt();
-            if (!Errors.isInterrupted(err)) {
-                throw fail("fcntl", err);
-            }
+            retryOrThrow("fcntl");
         }
     }
 

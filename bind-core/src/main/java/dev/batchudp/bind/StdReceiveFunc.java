@@ -58,10 +58,25 @@ final class StdReceiveFunc implements ReceiveFunc {
             msgs[i].reset().buffer(packets[i]);
         }
         int n = socket.batching.readBatch(msgs, batchSize);
+        // Consecutive datagrams (the segments of one coalesced read, a burst from one peer) share
+        // the sender and source objects: reuse the previous endpoint without a cache lookup.
+        InetSocketAddress lastSender = null;
+        java.net.InetAddress lastSource = null;
+        int lastIfIndex = 0;
+        StdNetEndpoint last = null;
         for (int i = 0; i < n; i++) {
             Message m = msgs[i];
             sizes[i] = m.length();
-            eps[i] = endpoint(m.address(), m.sourceAddress(), m.sourceIfIndex());
+            InetSocketAddress sender = m.address();
+            java.net.InetAddress source = m.sourceAddress();
+            int ifIndex = m.sourceIfIndex();
+            if (last == null || sender != lastSender || source != lastSource || ifIndex != lastIfIndex) {
+                last = endpoint(sender, source, ifIndex);
+                lastSender = sender;
+                lastSource = source;
+                lastIfIndex = ifIndex;
+            }
+            eps[i] = last;
             m.buffer(null).address(null).source(null, 0);
         }
         return n;

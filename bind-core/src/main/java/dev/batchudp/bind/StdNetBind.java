@@ -169,30 +169,23 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
             if (sockets.open) {
                 throw new IllegalStateException("bind is already open");
             }
-            FamilySocket v4 = null;
-            FamilySocket v6 = null;
+            FamilySocket v4;
+            FamilySocket v6;
             int actualPort;
-            if (network.features().contains(NetworkFeature.V6ONLY)) {
+            // Without V6ONLY the network's IPv6 sockets also carry IPv4: one socket serves both
+            // (openDualStack returns null if it turned out IPv6-only after all).
+            FamilySocket dual = network.features().contains(NetworkFeature.V6ONLY) ? null : openDualStack(port);
+            if (dual != null) {
+                v4 = dual;
+                v6 = dual.family == UdpFamily.UDP6 ? dual : null;
+                actualPort = dual.connection().localAddress().getPort();
+            } else {
                 OpenedPair pair = openPair(port);
                 v4 = pair.v4 == null ? null : upgrade(pair.v4, UdpFamily.UDP4, "v4");
                 v6 = pair.v6 == null ? null : upgrade(pair.v6, UdpFamily.UDP6, "v6");
                 actualPort = pair.port;
                 failedFamily = pair.failedFamily;
                 failure = pair.failure;
-            } else {
-                FamilySocket dual = openDualStack(port);
-                if (dual != null) {
-                    v4 = dual;
-                    v6 = dual.family == UdpFamily.UDP6 ? dual : null;
-                    actualPort = dual.connection().localAddress().getPort();
-                } else {
-                    OpenedPair pair = openPair(port);
-                    v4 = pair.v4 == null ? null : upgrade(pair.v4, UdpFamily.UDP4, "v4");
-                    v6 = pair.v6 == null ? null : upgrade(pair.v6, UdpFamily.UDP6, "v6");
-                    actualPort = pair.port;
-                    failedFamily = pair.failedFamily;
-                    failure = pair.failure;
-                }
             }
             List<ReceiveFunc> funcs = new ArrayList<>(2);
             if (v4 != null) {

@@ -1,6 +1,6 @@
 package dev.batchudp.bind;
 
-import dev.batchudp.bind.spi.Message;
+import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.SocketAddresses;
 import java.io.IOException;
@@ -21,21 +21,15 @@ final class StdReceiveFunc implements ReceiveFunc {
     private static final int ENDPOINT_CACHE_SIZE = 64;
 
     private final FamilySocket socket;
-    private final Message[] msgs;
+    /** The slots of a batched read; null when the socket does not batch. */
+    private final MessageBatch batch;
     private final InetSocketAddress[] cachedAddresses = new InetSocketAddress[ENDPOINT_CACHE_SIZE];
     private final StdNetEndpoint[] cachedEndpoints = new StdNetEndpoint[ENDPOINT_CACHE_SIZE];
     private final LongAdder portUnreachable = new LongAdder();
 
     StdReceiveFunc(FamilySocket socket) {
         this.socket = socket;
-        if (socket.batching != null) {
-            msgs = new Message[socket.batchSize];
-            for (int i = 0; i < msgs.length; i++) {
-                msgs[i] = new Message();
-            }
-        } else {
-            msgs = null;
-        }
+        batch = socket.batching != null ? new MessageBatch(socket.batchSize) : null;
     }
 
     @Override
@@ -49,27 +43,29 @@ final class StdReceiveFunc implements ReceiveFunc {
                     + batchSize + ": packets " + packets.length + ", sizes " + sizes.length
                     + ", eps " + eps.length);
         }
-        return msgs != null ? receiveBatch(packets, sizes, eps, batchSize) : receiveOne(packets, sizes, eps);
+        return batch != null ? receiveBatch(packets, sizes, eps, batchSize) : receiveOne(packets, sizes, eps);
     }
 
     private int receiveBatch(ByteBuffer[] packets, int[] sizes, Endpoint[] eps, int batchSize)
             throws IOException {
-        for (int i = 0; i < batchSize; i++) {
-            msgs[i].reset().buffer(packets[i]);
+        int n;
+        try {
+            n = socket.batching.readBatch(batch.buffers(packets), batchSize);
+        } finally {
+            batch.buffers(null);
         }
-        int n = socket.batching.readBatch(msgs, batchSize);
         // Consecutive datagrams (the segments of one coalesced read, a burst from one peer) share
         // the sender and source objects: reuse the previous endpoint without a cache lookup.
+        MessageBatch b = batch;
         InetSocketAddress lastSender = null;
-        java.net.InetAddress lastSource = null;
+        InetAddress lastSource = null;
         int lastIfIndex = 0;
         StdNetEndpoint last = null;
         for (int i = 0; i < n; i++) {
-            Message m = msgs[i];
-            sizes[i] = m.length();
-            InetSocketAddress sender = m.address();
-            java.net.InetAddress source = m.sourceAddress();
-            int ifIndex = m.sourceIfIndex();
+            sizes[i] = b.length(i);
+            InetSocketAddress sender = b.sender(i);
+            InetAddress source = b.sourceAddress(i);
+            int ifIndex = b.sourceIfIndex(i);
             if (last == null || sender != lastSender || source != lastSource || ifIndex != lastIfIndex) {
                 last = endpoint(sender, source, ifIndex);
                 lastSender = sender;
@@ -77,7 +73,6 @@ final class StdReceiveFunc implements ReceiveFunc {
                 lastIfIndex = ifIndex;
             }
             eps[i] = last;
-            m.buffer(null).address(null).source(null, 0);
         }
         return n;
     }

@@ -3,6 +3,7 @@ package dev.batchudp.bind;
 import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.bind.spi.BatchingConnProvider;
 import dev.batchudp.bind.spi.Message;
+import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.UdpConnection;
@@ -55,7 +56,7 @@ final class FakeBatchingConnProvider extends BatchingConnProvider {
         }
 
         @Override
-        public int readBatch(Message[] msgs, int count) throws IOException {
+        public int readBatch(MessageBatch batch, int count) throws IOException {
             if (count > batchSize) {
                 throw new IllegalArgumentException("batch size exceeds batching connection capacity");
             }
@@ -64,7 +65,7 @@ final class FakeBatchingConnProvider extends BatchingConnProvider {
             Duration timeout = conn.readTimeout();
             try {
                 while (n < count) {
-                    readOne(msgs[n]);
+                    readOne(batch, n);
                     n++;
                     conn.setReadTimeout(Duration.ofMillis(20));
                 }
@@ -78,13 +79,14 @@ final class FakeBatchingConnProvider extends BatchingConnProvider {
             return n;
         }
 
-        private void readOne(Message m) throws IOException {
-            ByteBuffer dst = m.buffer();
+        private void readOne(MessageBatch batch, int i) throws IOException {
+            ByteBuffer dst = batch.buffer(i);
             int position = dst.position();
             try {
-                m.address(conn.receive(dst)).length(dst.position() - position).flags(0);
+                InetSocketAddress sender = conn.receive(dst);
+                batch.set(i, dst.position() - position, 0, 0, sender, null, 0);
             } catch (DatagramTruncatedException e) {
-                m.address(e.sender()).length(e.datagramLength()).flags(Message.FLAG_TRUNCATED);
+                batch.set(i, e.datagramLength(), Message.FLAG_TRUNCATED, 0, e.sender(), null, 0);
             } finally {
                 dst.position(position);
             }

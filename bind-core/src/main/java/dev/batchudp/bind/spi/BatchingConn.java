@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * A {@link UdpConnection} that reads and writes many datagrams per system call
@@ -27,11 +28,28 @@ public interface BatchingConn extends UdpConnection {
     int batchSize();
 
     /**
-     * Reads at least one datagram into {@code msgs[0..count)}, blocking until one arrives or the
-     * connection is closed, and returns how many messages were filled. Each message's
-     * {@link Message#length()}, {@link Message#address()}, {@link Message#controlLength()} and
-     * {@link Message#flags()} are set, and {@link Message#sourceAddress()} on connections that capture
-     * sticky sources.
+     * Reads at least one datagram into slots {@code [0, count)} of {@code batch}, blocking until one
+     * arrives or the connection is closed, and returns how many slots were filled. Each filled slot's
+     * {@link MessageBatch#length length}, {@link MessageBatch#sender sender},
+     * {@link MessageBatch#controlLength control length} and {@link MessageBatch#flags flags} are set,
+     * and its {@link MessageBatch#sourceAddress source} on connections that capture sticky sources.
+     * This is the receive path of a bind; implementations should not allocate per datagram.
+     *
+     * @param batch the slots, with a payload buffer each (and optionally control buffers)
+     * @param count how many of them to use, at most {@link #batchSize()} and the batch's capacity
+     * @return the number of slots filled, at least 1
+     * @throws IllegalArgumentException if {@code count} exceeds {@link #batchSize()}
+     * @throws java.nio.channels.ClosedChannelException if the connection is or becomes closed
+     * @throws IOException on any other I/O error
+     */
+    int readBatch(MessageBatch batch, int count) throws IOException;
+
+    /**
+     * Reads at least one datagram into {@code msgs[0..count)}: {@link #readBatch(MessageBatch, int)}
+     * for callers that hold {@link Message} objects. Each filled message's {@link Message#length()},
+     * {@link Message#address()}, {@link Message#controlLength()}, {@link Message#flags()} and
+     * {@link Message#sourceAddress()} are set. The default goes through a new {@link MessageBatch}
+     * per call.
      *
      * @param msgs the messages, each with a payload buffer (and optionally a control buffer)
      * @param count how many of them to use, at most {@link #batchSize()}
@@ -40,7 +58,25 @@ public interface BatchingConn extends UdpConnection {
      * @throws java.nio.channels.ClosedChannelException if the connection is or becomes closed
      * @throws IOException on any other I/O error
      */
-    int readBatch(Message[] msgs, int count) throws IOException;
+    default int readBatch(Message[] msgs, int count) throws IOException {
+        Objects.checkFromIndexSize(0, count, msgs.length);
+        if (count == 0) {
+            return 0;
+        }
+        ByteBuffer[] buffers = new ByteBuffer[count];
+        ByteBuffer[] controls = new ByteBuffer[count];
+        for (int i = 0; i < count; i++) {
+            buffers[i] = msgs[i].buffer();
+            controls[i] = msgs[i].control();
+        }
+        MessageBatch batch = new MessageBatch(count).buffers(buffers).controls(controls);
+        int n = readBatch(batch, count);
+        for (int i = 0; i < n; i++) {
+            msgs[i].length(batch.length(i)).flags(batch.flags(i)).controlLength(batch.controlLength(i))
+                    .address(batch.sender(i)).source(batch.sourceAddress(i), batch.sourceIfIndex(i));
+        }
+        return n;
+    }
 
     /**
      * Sends {@code count} buffers to one destination, one datagram each (Go's {@code WriteBatchTo}).

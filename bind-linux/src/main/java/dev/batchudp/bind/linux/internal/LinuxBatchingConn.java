@@ -8,6 +8,7 @@ import dev.batchudp.bind.linux.OffloadStatus;
 import dev.batchudp.bind.linux.UdpGsoDisabledException;
 import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.bind.spi.Message;
+import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.DatagramTooLargeException;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.Network;
@@ -50,14 +51,14 @@ import java.util.logging.Logger;
  * <p><b>Reads without GRO</b> ({@link #readBatch}) call {@code recvmmsg(MSG_WAITFORONE | MSG_TRUNC)}
  * into the caller's buffers, blocking until the first datagram when no read timeout is set; with a
  * timeout they use {@code MSG_DONTWAIT}; on {@code EAGAIN} they poll the socket and its close eventfd
- * (with the read timeout) and loop. Each filled {@link Message} gets the datagram's full length
- * (larger than the buffer when {@link Message#FLAG_TRUNCATED} is set), its sender (IPv4-mapped
+ * (with the read timeout) and loop. Each filled slot of the {@link MessageBatch} gets the datagram's
+ * full length (larger than the buffer when {@link Message#FLAG_TRUNCATED} is set), its sender (IPv4-mapped
  * addresses unmapped, the object reused while the sender repeats), the control length and
  * {@code msg_flags}. An {@code ECONNREFUSED} left by an ICMP error (connected sockets only) is
  * swallowed and counted in {@link #portUnreachableCount()}.
  *
- * <p><b>Reads with GRO</b> receive {@code ceil(count / 64)} kernel messages per call into
- * connection-owned direct windows of {@code 64 ×} the largest caller buffer (at least 64 KiB, at most
+ * <p><b>Reads with GRO</b> receive up to {@code max(4, ceil(batchSize / 64))} kernel messages per
+ * call into connection-owned direct windows of {@code 64 ×} the largest caller buffer (at least 64 KiB, at most
  * 64 × 65,535 bytes; pitfalls 1.8), each with its own control slot (pitfalls 1.9). The
  * {@code UDP_GRO} control message (a native {@code int}) gives the segment size; {@link GroSplit}
  * cuts each kernel message into datagrams, which are copied into the caller's buffers, each with the
@@ -90,7 +91,7 @@ import java.util.logging.Logger;
  * <p><b>Sticky sources</b> (reference 2.15, pitfalls 1.12). The constructor enables
  * {@code IP_PKTINFO} (IPv4 sockets) or {@code IPV6_RECVPKTINFO} (IPv6 and dual-stack sockets). Every
  * read decodes the first packet-info record of each datagram ({@link Pktinfo}) into
- * {@link Message#sourceAddress()}/{@link Message#sourceIfIndex()}, also when the caller gives no
+ * {@link MessageBatch#sourceAddress}/{@link MessageBatch#sourceIfIndex}, also when the caller gives no
  * control buffer (the slot's own control area is used) and for every datagram split from a GRO read;
  * the caller's control buffer, if any, still receives the raw records. {@link #writeBatch(ByteBuffer[],
  * int, int, InetSocketAddress, InetAddress, int)} attaches a source to every entry; a refused source
@@ -178,7 +179,9 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     private final InetSocketAddress[] windowSender;
     private final InetAddress[] windowSource;
     private final int[] windowSourceIfIndex;
-    private final Message[] single = {new Message()};
+    /** The one-slot batch of {@link #receiveSingle}, and its buffer array. */
+    private final MessageBatch single = new MessageBatch(1);
+    private final ByteBuffer[] singleBuffer = new ByteBuffer[1];
 
     /**
      * Wraps a socket, setting up GSO and GRO as the properties and the kernel allow.
@@ -345,22 +348,19 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     // ---- reads -----------------------------------------------------------------------------------
 
     @Override
-    public int readBatch(Message[] msgs, int count) throws IOException {
-        Objects.requireNonNull(msgs, "msgs");
-        checkCount(msgs, 0, count);
+    public int readBatch(MessageBatch batch, int count) throws IOException {
+        Objects.requireNonNull(batch, "batch");
+        if (count > batchSize) {
+            throw new IllegalArgumentException("batch size exceeds batching connection capacity");
+        }
+        Objects.checkFromIndexSize(0, count, batch.capacity());
         if (count == 0) {
             return 0;
         }
         socket.begin();
         readLock.lock();
         try {
-            if (rxOffload) {
-                if (!split.hasNext()) {
-                    receiveCoalesced(msgs, count);
-                }
-                return deliverSegments(msgs, count);
-            }
-            return receivePlain(msgs, count);
+            return rxOffload ? readCoalesced(batch, count) : receivePlain(batch, count);
         } finally {
             readLock.unlock();
             socket.end();
@@ -406,13 +406,13 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         }
     }
 
-    private int receivePlain(Message[] msgs, int count) throws IOException {
+    private int receivePlain(MessageBatch batch, int count) throws IOException {
         Arena arena = readArena;
         ByteBuffer block = arena.block;
         for (int i = 0; i < count; i++) {
-            Message m = msgs[i];
-            arena.prepareReceive(i, Objects.requireNonNull(m.buffer(), "message buffer"), m.control());
-            if (sticky && m.control() == null) {
+            ByteBuffer control = batch.control(i);
+            arena.prepareReceive(i, batch.buffer(i), control);
+            if (sticky && control == null) {
                 // No caller buffer: receive the control data into the slot's own, for the source.
                 int hdr = arena.mmsg(i);
                 block.putLong(hdr + Msghdr.MSG_CONTROL, arena.base + controlSlot(arena, i));
@@ -421,15 +421,14 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         }
         int n = recvmmsg(arena, count);
         for (int i = 0; i < n; i++) {
-            Message m = msgs[i];
             int off = arena.mmsg(i);
             long length = Mmsghdr.length(block, off);
             int flags = Msghdr.flags(block, off);
             int controlLength = (int) Msghdr.controlLength(block, off);
-            ByteBuffer buffer = m.buffer();
+            ByteBuffer buffer = batch.buffer(i);
             int capacity = buffer.isDirect() ? buffer.remaining() : Math.min(buffer.remaining(), Arena.MAX_DATAGRAM);
             arena.copyOut(i, buffer, (int) Math.min(length, capacity));
-            ByteBuffer control = m.control();
+            ByteBuffer control = batch.control(i);
             if (control != null && controlLength > 0) {
                 arena.copyControlOut(i, control, controlLength);
             }
@@ -439,39 +438,52 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                 source = decodeSource(inCaller ? control : block, inCaller ? 0 : controlSlot(arena, i),
                         Math.min(controlLength, inCaller ? control.capacity() : Arena.CONTROL_SLOT));
             }
-            m.length((int) length)
-                    .controlLength(control == null ? 0 : controlLength)
-                    .flags(flags)
-                    .address(arena.addresses.lookup(i, block, arena.name(i)))
-                    .source(source, decodedIfIndex);
+            batch.set(i, (int) length, flags, control == null ? 0 : controlLength,
+                    arena.addresses.lookup(i, block, arena.name(i)), source, decodedIfIndex);
         }
         return n;
     }
 
-    /** Reads up to {@code ceil(count / 64)} possibly coalesced datagrams into the GRO windows. */
-    private void receiveCoalesced(Message[] msgs, int count) throws IOException {
-        int largest = 0;
-        for (int i = 0; i < count; i++) {
-            ByteBuffer b = Objects.requireNonNull(msgs[i].buffer(), "message buffer");
-            if (b.isReadOnly()) {
-                throw new ReadOnlyBufferException();
+    /**
+     * A read with GRO on: datagrams left from the last coalesced read first; when none are left, a
+     * read into the windows.
+     */
+    private int readCoalesced(MessageBatch batch, int count) throws IOException {
+        if (!split.hasNext()) {
+            int largest = 0;
+            for (int i = 0; i < count; i++) {
+                ByteBuffer b = batch.buffer(i);
+                if (b.isReadOnly()) {
+                    throw new ReadOnlyBufferException();
+                }
+                largest = Math.max(largest, b.remaining());
             }
-            largest = Math.max(largest, b.remaining());
+            ensureWindows((int) Math.min(GRO_WINDOW_MAX, Math.max(GRO_WINDOW_MIN, (long) GRO_SEGMENTS * largest)));
+            receiveCoalesced();
         }
+        return deliverSegments(batch, 0, count);
+    }
+
+    /** Window {@code i}, allocated on first use. */
+    private ByteBuffer window(int i) {
+        ByteBuffer window = windows[i];
+        if (window == null) {
+            window = DirectMemory.allocate(windowSize);
+            windows[i] = window;
+        }
+        return window;
+    }
+
+    /** Reads up to {@link #readWindows} possibly coalesced datagrams into the GRO windows. */
+    private void receiveCoalesced() throws IOException {
         // Read as many coalesced datagrams as the windows allow (not only ceil(count/64) as upstream,
         // which lands them in the caller's buffers): surplus segments wait in the windows for the
         // next readBatch, so a busy receiver drains the socket in fewer system calls.
         int w = readWindows;
-        ensureWindows((int) Math.min(GRO_WINDOW_MAX, Math.max(GRO_WINDOW_MIN, (long) GRO_SEGMENTS * largest)));
         Arena arena = readArena;
         ByteBuffer block = arena.block;
         for (int i = 0; i < w; i++) {
-            ByteBuffer window = windows[i];
-            if (window == null) {
-                window = DirectMemory.allocate(windowSize);
-                windows[i] = window;
-            }
-            arena.payload(i, window, windowSize, false);
+            arena.payload(i, window(i), windowSize, false);
             Msghdr.set(block, arena.mmsg(i), arena.base + arena.name(i), SockaddrIn6.SIZE, arena.base + arena.iov(i), 1,
                     arena.base + controlSlot(arena, i), Arena.CONTROL_SLOT);
             Mmsghdr.clearLength(block, arena.mmsg(i));
@@ -536,15 +548,14 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     }
 
     /** Copies the next segments of the last coalesced read into the caller's messages. */
-    private int deliverSegments(Message[] msgs, int count) {
+    private int deliverSegments(MessageBatch batch, int from, int count) {
         ByteBuffer block = readArena.block;
-        int k = 0;
+        int k = from;
         while (k < count && split.next()) {
-            Message m = msgs[k];
             int w = split.segmentMessage;
             int off = split.segmentOffset;
             int len = split.segmentLength;
-            ByteBuffer dst = Objects.requireNonNull(m.buffer(), "message buffer");
+            ByteBuffer dst = batch.buffer(k);
             int available = Math.max(0, Math.min(off + len, windowStored[w]) - off);
             int copy = Math.min(Math.min(len, dst.remaining()), available);
             if (copy > 0) {
@@ -555,18 +566,17 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                 flags |= MSG_TRUNC;
             }
             int controlLength = 0;
-            ByteBuffer control = m.control();
+            ByteBuffer control = batch.control(k);
             if (control != null && windowControlLength[w] > 0) {
                 if (control.isReadOnly()) {
                     throw new ReadOnlyBufferException();
                 }
                 controlLength = UdpCmsgs.copyWithoutGro(block, controlSlot(readArena, w), windowControlLength[w], control);
             }
-            m.length(len).controlLength(controlLength).flags(flags).address(windowSender[w])
-                    .source(windowSource[w], windowSourceIfIndex[w]);
+            batch.set(k, len, flags, controlLength, windowSender[w], windowSource[w], windowSourceIfIndex[w]);
             k++;
         }
-        return k;
+        return k - from;
     }
 
     /**
@@ -580,16 +590,16 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         Objects.requireNonNull(dst, "dst");
         readLock.lock();
         try {
-            Message m = single[0].reset().buffer(dst).control(null);
-            readBatch(single, 1);
-            int stored = Math.min(m.length(), dst.remaining());
+            singleBuffer[0] = dst;
+            readBatch(single.buffers(singleBuffer), 1);
+            int stored = Math.min(single.length(0), dst.remaining());
             dst.position(dst.position() + stored);
-            if (m.isTruncated()) {
-                throw new DatagramTruncatedException(m.address(), m.length(), stored);
+            if (single.isTruncated(0)) {
+                throw new DatagramTruncatedException(single.sender(0), single.length(0), stored);
             }
-            return m.address();
+            return single.sender(0);
         } finally {
-            single[0].buffer(null).address(null);
+            singleBuffer[0] = null;
             readLock.unlock();
         }
     }

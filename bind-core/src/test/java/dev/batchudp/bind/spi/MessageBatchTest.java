@@ -1,0 +1,55 @@
+package dev.batchudp.bind.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+class MessageBatchTest {
+    private static final InetSocketAddress PEER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 9);
+
+    @Test
+    void rejectsNonPositiveCapacity() {
+        assertThatThrownBy(() -> new MessageBatch(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("capacity");
+    }
+
+    @Test
+    void usesTheCallersArraysWithoutCopying() {
+        ByteBuffer[] buffers = {ByteBuffer.allocate(4), ByteBuffer.allocate(4)};
+        MessageBatch batch = new MessageBatch(2).buffers(buffers);
+        ByteBuffer replaced = ByteBuffer.allocate(8);
+        buffers[1] = replaced;
+        assertThat(batch.buffer(1)).isSameAs(replaced);
+        assertThat(batch.control(0)).isNull();
+    }
+
+    @Test
+    void missingBufferIsNamed() {
+        MessageBatch batch = new MessageBatch(1);
+        assertThatThrownBy(() -> batch.buffer(0)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("message buffer");
+        batch.buffers(new ByteBuffer[1]);
+        assertThatThrownBy(() -> batch.buffer(0)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("message buffer");
+    }
+
+    @Test
+    void recordsResultsPerSlot() throws Exception {
+        MessageBatch batch = new MessageBatch(2);
+        InetAddress local = InetAddress.getByName("127.0.0.2");
+        batch.set(0, 1500, Message.FLAG_TRUNCATED, 0, PEER, null, 7);
+        batch.set(1, 10, 0, 24, PEER, local, 3);
+        assertThat(batch.length(0)).isEqualTo(1500);
+        assertThat(batch.isTruncated(0)).isTrue();
+        assertThat(batch.sourceIfIndex(0)).as("no interface without a source").isZero();
+        assertThat(batch.isTruncated(1)).isFalse();
+        assertThat(batch.controlLength(1)).isEqualTo(24);
+        assertThat(batch.sender(1)).isSameAs(PEER);
+        assertThat(batch.sourceAddress(1)).isSameAs(local);
+        assertThat(batch.sourceIfIndex(1)).isEqualTo(3);
+    }
+}

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * One batch of 128 datagrams sent by one StdNetBind and received by another, on one thread, over
  * 127.0.0.1. Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is bytes allocated per datagram
  * (the score is per datagram thanks to {@link OperationsPerInvocation}), which should be ~0 on the
- * Linux path in steady state.
+ * Linux path in steady state, with either receive ({@code borrowed}: lent buffers, no copy).
  *
  * <pre>java -jar benchmarks/target/benchmarks.jar StdNetBindBatchBenchmark -prof gc</pre>
  */
@@ -48,6 +48,10 @@ public class StdNetBindBatchBenchmark {
     /** Payload size. */
     @Param({"1200"})
     public int size;
+
+    /** Whether to receive with {@code receiveBorrowed} (lent buffers) instead of {@code receive}. */
+    @Param({"false", "true"})
+    public boolean borrowed;
 
     private Network network;
     private StdNetBind sender;
@@ -108,7 +112,7 @@ public class StdNetBindBatchBenchmark {
             sender.send(out, target);
         }
         while (received < DATAGRAMS) {
-            received += func.receive(packets, sizes, eps);
+            received += borrowed ? func.receiveBorrowed(packets, sizes, eps) : func.receive(packets, sizes, eps);
         }
         return received;
     }

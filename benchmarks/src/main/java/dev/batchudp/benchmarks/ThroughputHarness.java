@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * usage: ThroughputHarness [--size 1200] [--seconds 3] [--runs 5] [--family 4|6]
- *                          [--cases stdnetbind-linux,stdnetbind-linux-nogso,stdnetbind-jdk,jdk-channel,
+ *                          [--cases stdnetbind-linux,stdnetbind-linux-borrowed,stdnetbind-linux-nogso,
+ *                                   stdnetbind-linux-nogso-borrowed,stdnetbind-jdk,jdk-channel,
  *                                   netty-epoll,netty-epoll-gso,c-mmsg,c-gso]
  *                          [--pin 0,1|none] [--udplimit /path/to/udplimit] [--batch N] [--rxbuf BYTES]
  * </pre>
@@ -62,7 +63,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code -Ddev.batchudp.bind.linux.gso.disabled}/{@code .gro.disabled}, set only while that case
  * opens its sockets; {@code netty-epoll-gso} sends Netty {@code SegmentedDatagramPacket}s (the same
  * 128 datagrams per batch, as many per packet as fit 65,507 bytes) to a receiver with
- * {@code UDP_GRO}. Compare them with {@code c-gso}.
+ * {@code UDP_GRO}. Compare them with {@code c-gso}. The {@code -borrowed} variants
+ * ({@code stdnetbind-linux-borrowed}, {@code stdnetbind-linux-nogso-borrowed}) receive with
+ * {@code ReceiveFunc.receiveBorrowed}, which lends the bind's buffers instead of copying into the
+ * caller's.
  *
  * <p>Rates follow udplimit: datagrams received per second of the sender's active time; loss is
  * {@code (sent - received) / sent}. The receiver drains for 300 ms after the sender stops.
@@ -114,6 +118,7 @@ public final class ThroughputHarness {
         private final String name;
         private final String backend;
         private final boolean offloadDisabled;
+        private final boolean borrowed;
         private Network network;
         private StdNetBind receiver;
         private StdNetBind sender;
@@ -121,10 +126,11 @@ public final class ThroughputHarness {
         private Endpoint target;
         private ByteBuffer[] bufs;
 
-        BindCase(String name, String backend, boolean offloadDisabled) {
+        BindCase(String name, String backend, boolean offloadDisabled, boolean borrowed) {
             this.name = name;
             this.backend = backend;
             this.offloadDisabled = offloadDisabled;
+            this.borrowed = borrowed;
         }
 
         @Override
@@ -180,7 +186,7 @@ public final class ThroughputHarness {
             Endpoint[] eps = new Endpoint[batch];
             try {
                 while (true) {
-                    int n = func.receive(packets, sizes, eps);
+                    int n = borrowed ? func.receiveBorrowed(packets, sizes, eps) : func.receive(packets, sizes, eps);
                     received.addAndGet(n);
                 }
             } catch (ClosedChannelException done) {
@@ -373,11 +379,15 @@ public final class ThroughputHarness {
     static Case newCase(String name) {
         switch (name) {
             case "stdnetbind-linux":
-                return new BindCase(name, "linux", false);
+                return new BindCase(name, "linux", false, false);
+            case "stdnetbind-linux-borrowed":
+                return new BindCase(name, "linux", false, true);
             case "stdnetbind-linux-nogso":
-                return new BindCase(name, "linux", true);
+                return new BindCase(name, "linux", true, false);
+            case "stdnetbind-linux-nogso-borrowed":
+                return new BindCase(name, "linux", true, true);
             case "stdnetbind-jdk":
-                return new BindCase(name, "jdk", false);
+                return new BindCase(name, "jdk", false, false);
             case "jdk-channel":
                 return new JdkChannelCase();
             case "netty-epoll":

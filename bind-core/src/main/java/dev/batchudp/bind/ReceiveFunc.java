@@ -38,6 +38,35 @@ public interface ReceiveFunc {
     int receive(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException;
 
     /**
+     * Receives at least one datagram without copying it into caller buffers: as
+     * {@link #receive}, except that {@code packets[i]} is <em>set</em> to a buffer the bind owns,
+     * holding datagram {@code i} from position 0 to its limit ({@code sizes[i]} bytes, or fewer when
+     * truncated; the buffers are writable, for in-place decryption). The caller's array is only
+     * written; what it held before is not used.
+     *
+     * <p><b>The buffers are lent:</b> they are valid until the next call of this function (or the
+     * bind's close), after which the bind reuses their memory, and the same buffer objects may be
+     * handed out again. Keep a datagram beyond that by copying it. In exchange the bind skips a copy
+     * per datagram: on Linux with UDP GRO, {@link StdNetBind} hands out views of its coalesced
+     * reads, which is the fastest way to receive (see BENCHMARKS.md).
+     *
+     * <p>The default throws {@link UnsupportedOperationException}; {@link StdNetBind}'s functions
+     * support it on every network.
+     *
+     * @param packets filled with lent buffers, at least {@code batchSize()} long
+     * @param sizes datagram lengths, at least {@code batchSize()} long
+     * @param eps source endpoints, at least {@code batchSize()} long
+     * @return the number of slots filled, at least 1
+     * @throws IllegalArgumentException if an array is shorter than the bind's batch size
+     * @throws UnsupportedOperationException if this function cannot lend buffers
+     * @throws java.nio.channels.ClosedChannelException once the bind is closed or re-opened
+     * @throws IOException on any other I/O error
+     */
+    default int receiveBorrowed(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot lend receive buffers");
+    }
+
+    /**
      * Returns a short name for logs: {@code v4} or {@code v6} for a {@link StdNetBind}'s functions
      * ({@code v4v6} for one dual-stack socket), as wireguard-go's {@code PrettyName}.
      *

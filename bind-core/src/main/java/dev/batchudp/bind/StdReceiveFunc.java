@@ -3,6 +3,7 @@ package dev.batchudp.bind;
 import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.SocketAddresses;
+import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,8 +33,68 @@ final class StdReceiveFunc implements ReceiveFunc {
         batch = socket.batching != null ? new MessageBatch(socket.batchSize) : null;
     }
 
+    /** The buffers {@link #receiveBorrowed} lends, one per slot, allocated on its first call. */
+    private ByteBuffer[] owned;
+    /** The batch's buffer array in {@link #receiveBorrowed}: {@link #owned}, some replaced by the connection's. */
+    private ByteBuffer[] lending;
+    /** Owned buffers handed out by the last {@link #receiveBorrowed}, whose limits it changed. */
+    private int ownedOut;
+
     @Override
     public int receive(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {
+        checkReceive(packets, sizes, eps);
+        return batch != null ? receiveBatch(packets, sizes, eps, socket.batchSize) : receiveOne(packets, sizes, eps);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: batching connections lend what they can ({@code bind-linux} with GRO: views of its
+     * coalesced reads) and the rest is received into buffers this function owns, one of
+     * {@link UdpFamily#MAX_IPV6_PAYLOAD} bytes per slot (direct memory, allocated on the first call),
+     * which are lent in turn; so no datagram is copied after the kernel's copy.
+     */
+    @Override
+    public int receiveBorrowed(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {
+        checkReceive(packets, sizes, eps);
+        int slots = batch != null ? socket.batchSize : 1;
+        if (owned == null) {
+            owned = new ByteBuffer[slots];
+            lending = new ByteBuffer[slots];
+            for (int i = 0; i < slots; i++) {
+                owned[i] = ByteBuffer.allocateDirect(UdpFamily.MAX_IPV6_PAYLOAD);
+            }
+        }
+        for (int i = 0; i < ownedOut; i++) {
+            owned[i].clear();
+        }
+        ownedOut = 0;
+        int n;
+        if (batch == null) {
+            n = receiveOne(owned, sizes, eps);
+        } else {
+            System.arraycopy(owned, 0, lending, 0, slots);
+            try {
+                n = socket.batching.readBatchLending(batch.buffers(lending), slots);
+            } finally {
+                batch.buffers(null);
+            }
+            resolveEndpoints(n, sizes, eps);
+        }
+        for (int i = 0; i < n; i++) {
+            ByteBuffer b = batch == null ? owned[0] : lending[i];
+            if (b == owned[i]) {
+                b.limit(Math.min(sizes[i], b.capacity()));
+                ownedOut = i + 1;
+            }
+            if (packets[i] != b) {
+                packets[i] = b;
+            }
+        }
+        return n;
+    }
+
+    private void checkReceive(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws BindClosedException {
         if (!socket.connection().isOpen()) {
             throw new BindClosedException("bind socket " + socket.name + " is closed");
         }
@@ -43,7 +104,6 @@ final class StdReceiveFunc implements ReceiveFunc {
                     + batchSize + ": packets " + packets.length + ", sizes " + sizes.length
                     + ", eps " + eps.length);
         }
-        return batch != null ? receiveBatch(packets, sizes, eps, batchSize) : receiveOne(packets, sizes, eps);
     }
 
     private int receiveBatch(ByteBuffer[] packets, int[] sizes, Endpoint[] eps, int batchSize)
@@ -54,6 +114,12 @@ final class StdReceiveFunc implements ReceiveFunc {
         } finally {
             batch.buffers(null);
         }
+        resolveEndpoints(n, sizes, eps);
+        return n;
+    }
+
+    /** Sets {@code sizes} and {@code eps} for the {@code n} slots the batch holds. */
+    private void resolveEndpoints(int n, int[] sizes, Endpoint[] eps) {
         // Consecutive datagrams (the segments of one coalesced read, a burst from one peer) share
         // the sender and source objects: reuse the previous endpoint without a cache lookup.
         MessageBatch b = batch;
@@ -72,9 +138,10 @@ final class StdReceiveFunc implements ReceiveFunc {
                 lastSource = source;
                 lastIfIndex = ifIndex;
             }
-            eps[i] = last;
+            if (eps[i] != last) {
+                eps[i] = last; // only on change: a reference store costs G1 a fence
+            }
         }
-        return n;
     }
 
     private int receiveOne(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {

@@ -127,6 +127,39 @@ public abstract class AbstractBindContractTest {
         return result.get(15, TimeUnit.SECONDS);
     }
 
+    /**
+     * Receives with {@link ReceiveFunc#receiveBorrowed} until {@code count} datagrams arrived, with
+     * a deadline, checking every lent buffer's shape and that the caller's array elements are only
+     * written. Between calls the lent buffers are disturbed, as a careless caller might.
+     */
+    protected List<Received> receiveBorrowed(ReceiveFunc f, int batchSize, int count) throws Exception {
+        Future<List<Received>> result = executor.submit(() -> {
+            ByteBuffer sentinel = ByteBuffer.allocate(1);
+            ByteBuffer[] packets = new ByteBuffer[batchSize];
+            int[] sizes = new int[batchSize];
+            Endpoint[] eps = new Endpoint[batchSize];
+            List<Received> got = new ArrayList<>();
+            while (got.size() < count) {
+                java.util.Arrays.fill(packets, sentinel);
+                int n = f.receiveBorrowed(packets, sizes, eps);
+                assertThat(n).isBetween(1, batchSize);
+                for (int i = 0; i < n; i++) {
+                    ByteBuffer p = packets[i];
+                    assertThat(p).as("slot %d is lent", i).isNotSameAs(sentinel);
+                    assertThat(p.position()).isZero();
+                    assertThat(p.limit()).isEqualTo(sizes[i]);
+                    byte[] out = new byte[p.remaining()];
+                    p.duplicate().get(out);
+                    got.add(new Received(out, sizes[i], eps[i]));
+                    // Lent buffers are the caller's until the next call: scribble on their bounds.
+                    p.position(p.limit());
+                }
+            }
+            return got;
+        });
+        return result.get(15, TimeUnit.SECONDS);
+    }
+
     protected record Received(byte[] payload, int size, Endpoint from) {}
 
     protected static ByteBuffer[] datagrams(String... texts) {
@@ -197,6 +230,79 @@ public abstract class AbstractBindContractTest {
             assertThat(r.from().dstToString()).isEqualTo("127.0.0.1:" + ob.port());
         }
         assertThat(seen).hasSize(count);
+    }
+
+    @Test
+    void borrowedReceiveLendsEachDatagramByteExact() throws Exception {
+        StdNetBind a = newBind();
+        StdNetBind b = newBind();
+        Bind.Opened oa = a.open(0);
+        Bind.Opened ob = b.open(0);
+        for (boolean ipv6 : new boolean[] {false, true}) {
+            String host = ipv6 ? "[::1]" : "127.0.0.1";
+            int count = b.batchSize();
+            for (int round = 0; round < 3; round++) {
+                ByteBuffer[] bufs = new ByteBuffer[count];
+                for (int i = 0; i < count; i++) {
+                    byte[] payload = new byte[100 + i];
+                    for (int j = 0; j < payload.length; j++) {
+                        payload[j] = (byte) (i * 31 + j + round);
+                    }
+                    bufs[i] = ByteBuffer.wrap(payload);
+                }
+                b.send(bufs, a.parseEndpoint(host + ":" + oa.port()));
+                List<Received> got = receiveBorrowed(func(oa, ipv6), a.batchSize(), count);
+                Set<Integer> seen = new HashSet<>();
+                for (Received r : got) {
+                    int i = r.size() - 100;
+                    assertThat(seen.add(i)).as("datagram %d delivered once", i).isTrue();
+                    assertThat(r.payload()).isEqualTo(bufs[i].array());
+                    assertThat(r.from().dstToString()).isEqualTo(host + ":" + ob.port());
+                }
+                assertThat(seen).hasSize(count);
+            }
+        }
+    }
+
+    @Test
+    void borrowedAndCopyingReceivesMix() throws Exception {
+        StdNetBind a = newBind();
+        StdNetBind b = newBind();
+        Bind.Opened oa = a.open(0);
+        b.open(0);
+        Endpoint to = a.parseEndpoint("127.0.0.1:" + oa.port());
+        b.send(datagrams(""), to);
+        b.send(datagrams("first"), to);
+        List<Received> lent = receiveBorrowed(func(oa, false), a.batchSize(), 2);
+        assertThat(lent).extracting(r -> new String(r.payload(), UTF_8)).containsExactly("", "first");
+        assertThat(lent.get(0).from()).as("a zero-length datagram has its endpoint").isNotNull();
+        b.send(datagrams("second"), to);
+        List<Received> copied = receive(func(oa, false), a.batchSize(), 1);
+        assertThat(new String(copied.get(0).payload(), UTF_8)).isEqualTo("second");
+        b.send(datagrams("third"), to);
+        assertThat(new String(receiveBorrowed(func(oa, false), a.batchSize(), 1).get(0).payload(), UTF_8))
+                .isEqualTo("third");
+    }
+
+    @Test
+    void closeWakesBlockedBorrowedReceivers() throws Exception {
+        StdNetBind bind = newBind();
+        Bind.Opened opened = bind.open(0);
+        List<Future<Integer>> blocked = new ArrayList<>();
+        for (ReceiveFunc f : opened.receiveFuncs()) {
+            blocked.add(executor.submit(() -> f.receiveBorrowed(new ByteBuffer[bind.batchSize()],
+                    new int[bind.batchSize()], new Endpoint[bind.batchSize()])));
+        }
+        Thread.sleep(100);
+        bind.close();
+        for (Future<Integer> f : blocked) {
+            assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ClosedChannelException.class);
+        }
+        ReceiveFunc first = opened.receiveFuncs().get(0);
+        assertThatThrownBy(() -> first.receiveBorrowed(new ByteBuffer[bind.batchSize()],
+                new int[bind.batchSize()], new Endpoint[bind.batchSize()]))
+                .isInstanceOf(ClosedChannelException.class);
     }
 
     @Test
@@ -336,6 +442,10 @@ public abstract class AbstractBindContractTest {
             assertThatThrownBy(() -> f.receive(new Slots(bind.batchSize(), 1).packets,
                     new int[bind.batchSize()], new Endpoint[short1]))
                     .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> f.receiveBorrowed(new ByteBuffer[short1], new int[bind.batchSize()],
+                    new Endpoint[bind.batchSize()]))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("receive buffers list shorter than bind batch size");
         }
     }
 

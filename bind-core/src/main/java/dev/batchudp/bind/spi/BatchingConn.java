@@ -45,6 +45,27 @@ public interface BatchingConn extends UdpConnection {
     int readBatch(MessageBatch batch, int count) throws IOException;
 
     /**
+     * Reads as {@link #readBatch(MessageBatch, int)}, but may lend its own memory instead of copying:
+     * the implementation may replace slot {@code i}'s buffer in the batch's buffer array with a buffer
+     * of its own that holds the datagram from position 0 to its limit (the stored bytes). Such a
+     * buffer is valid until the next read on this connection. Slots it does not replace receive into
+     * their buffer as {@code readBatch} does. The default is {@code readBatch}.
+     *
+     * <p>This serves {@link dev.batchudp.bind.ReceiveFunc#receiveBorrowed}: with UDP GRO,
+     * {@code bind-linux} lends views of its coalesced reads rather than copying every segment.
+     *
+     * @param batch the slots, with a payload buffer each, all of which may be replaced
+     * @param count how many of them to use
+     * @return the number of slots filled, at least 1
+     * @throws IllegalArgumentException if {@code count} exceeds {@link #batchSize()}
+     * @throws java.nio.channels.ClosedChannelException if the connection is or becomes closed
+     * @throws IOException on any other I/O error
+     */
+    default int readBatchLending(MessageBatch batch, int count) throws IOException {
+        return readBatch(batch, count);
+    }
+
+    /**
      * Reads at least one datagram into {@code msgs[0..count)}: {@link #readBatch(MessageBatch, int)}
      * for callers that hold {@link Message} objects. Each filled message's {@link Message#length()},
      * {@link Message#address()}, {@link Message#controlLength()}, {@link Message#flags()} and

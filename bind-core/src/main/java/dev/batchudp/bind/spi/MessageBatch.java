@@ -182,6 +182,19 @@ public final class MessageBatch {
     }
 
     /**
+     * Replaces slot {@code i}'s buffer with one the implementation lends (in the array given to
+     * {@link #buffers}): for {@link BatchingConn#readBatchLending}.
+     *
+     * @param i the slot
+     * @param buffer the lent buffer, holding the datagram from position 0 to its limit
+     */
+    public void lend(int i, ByteBuffer buffer) {
+        if (buffers[i] != buffer) {
+            buffers[i] = buffer;
+        }
+    }
+
+    /**
      * Records a received datagram: for implementations of {@link BatchingConn}.
      *
      * @param i the slot
@@ -197,8 +210,14 @@ public final class MessageBatch {
         lengths[i] = length;
         this.flags[i] = flags;
         controlLengths[i] = controlLength;
-        senders[i] = sender;
-        sources[i] = source;
+        // Store references only when they change: the segments of a coalesced read share them, and
+        // a reference store into this long-lived array costs G1 a fence (its post-write barrier).
+        if (senders[i] != sender) {
+            senders[i] = sender;
+        }
+        if (sources[i] != source) {
+            sources[i] = source;
+        }
         sourceIfIndexes[i] = source == null ? 0 : sourceIfIndex;
     }
 }

@@ -172,6 +172,11 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     // ---- GRO read side, guarded by readLock ----
     private final GroSplit split;
     private ByteBuffer[] windows;
+    /** Lent views: per window, its duplicate (for datagrams that are not coalesced) ... */
+    private final ByteBuffer[] wholeViews;
+    /** ... and a slice per segment, for segments of {@link #segmentViewSize} bytes. */
+    private final ByteBuffer[][] segmentViews;
+    private final int[] segmentViewSize;
     private int windowSize;
     private final int[] windowStored;
     private final int[] windowFlags;
@@ -223,6 +228,9 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         this.windowSender = new InetSocketAddress[maxWindows];
         this.windowSource = new InetAddress[maxWindows];
         this.windowSourceIfIndex = new int[maxWindows];
+        this.wholeViews = new ByteBuffer[maxWindows];
+        this.segmentViews = new ByteBuffer[maxWindows][];
+        this.segmentViewSize = new int[maxWindows];
         this.sticky = socket.enablePacketInfo();
         this.txOffload = tryGso && probeGso(socket);
         this.rxOffload = tryGro && enableGro(socket);
@@ -349,6 +357,22 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
 
     @Override
     public int readBatch(MessageBatch batch, int count) throws IOException {
+        return read(batch, count, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here, with GRO on, every datagram is lent as a view of the window it was read into (a slice
+     * per segment, cached while the segment size stays the same, so nothing is allocated per
+     * datagram); without GRO the kernel already wrote into the batch's buffers and none is replaced.
+     */
+    @Override
+    public int readBatchLending(MessageBatch batch, int count) throws IOException {
+        return read(batch, count, true);
+    }
+
+    private int read(MessageBatch batch, int count, boolean lend) throws IOException {
         Objects.requireNonNull(batch, "batch");
         if (count > batchSize) {
             throw new IllegalArgumentException("batch size exceeds batching connection capacity");
@@ -360,7 +384,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         socket.begin();
         readLock.lock();
         try {
-            return rxOffload ? readCoalesced(batch, count) : receivePlain(batch, count);
+            return rxOffload ? readCoalesced(batch, count, lend) : receivePlain(batch, count);
         } finally {
             readLock.unlock();
             socket.end();
@@ -448,7 +472,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
      * A read with GRO on: datagrams left from the last coalesced read first; when none are left, a
      * read into the windows.
      */
-    private int readCoalesced(MessageBatch batch, int count) throws IOException {
+    private int readCoalesced(MessageBatch batch, int count, boolean lend) throws IOException {
         if (!split.hasNext()) {
             int largest = 0;
             for (int i = 0; i < count; i++) {
@@ -461,7 +485,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             ensureWindows((int) Math.min(GRO_WINDOW_MAX, Math.max(GRO_WINDOW_MIN, (long) GRO_SEGMENTS * largest)));
             receiveCoalesced();
         }
-        return deliverSegments(batch, 0, count);
+        return deliverSegments(batch, count, lend);
     }
 
     /** Window {@code i}, allocated on first use. */
@@ -543,23 +567,34 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             // Grow (rarely: the caller's buffers got bigger). Old windows are dropped; nothing is
             // pending when this runs.
             java.util.Arrays.fill(windows, null);
+            java.util.Arrays.fill(wholeViews, null);
+            java.util.Arrays.fill(segmentViews, null);
             windowSize = size;
         }
     }
 
-    /** Copies the next segments of the last coalesced read into the caller's messages. */
-    private int deliverSegments(MessageBatch batch, int from, int count) {
+    /**
+     * Delivers the next segments of the last coalesced read into the batch's slots: copied into
+     * the slots' buffers, or with {@code lend}, as views of the windows put in their place.
+     */
+    private int deliverSegments(MessageBatch batch, int count, boolean lend) {
         ByteBuffer block = readArena.block;
-        int k = from;
+        int k = 0;
         while (k < count && split.next()) {
             int w = split.segmentMessage;
             int off = split.segmentOffset;
             int len = split.segmentLength;
-            ByteBuffer dst = batch.buffer(k);
             int available = Math.max(0, Math.min(off + len, windowStored[w]) - off);
-            int copy = Math.min(Math.min(len, dst.remaining()), available);
-            if (copy > 0) {
-                dst.put(dst.position(), windows[w], off, copy);
+            int copy;
+            if (lend) {
+                copy = Math.min(len, available);
+                batch.lend(k, view(w, split.segmentIndex, off, len, copy));
+            } else {
+                ByteBuffer dst = batch.buffer(k);
+                copy = Math.min(Math.min(len, dst.remaining()), available);
+                if (copy > 0) {
+                    dst.put(dst.position(), windows[w], off, copy);
+                }
             }
             int flags = windowFlags[w];
             if (copy < len) {
@@ -576,7 +611,39 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             batch.set(k, len, flags, controlLength, windowSender[w], windowSource[w], windowSourceIfIndex[w]);
             k++;
         }
-        return k - from;
+        return k;
+    }
+
+    /**
+     * A view of window {@code w} holding one datagram from position 0 to {@code stored}: the
+     * segment's cached slice when the message is coalesced ({@link #segmentViews}, rebuilt when the
+     * segment size changes), else the window's cached duplicate (the datagram is at offset 0, or is
+     * a segment the window had no room for and {@code stored} is 0).
+     */
+    private ByteBuffer view(int w, int segment, int offset, int length, int stored) {
+        int size = split.segmentSize(w);
+        ByteBuffer view;
+        if (size <= 0 || offset >= windowSize) {
+            view = wholeViews[w];
+            if (view == null) {
+                view = windows[w].duplicate();
+                wholeViews[w] = view;
+            }
+        } else {
+            ByteBuffer[] views = segmentViews[w];
+            if (views == null || segmentViewSize[w] != size) {
+                views = new ByteBuffer[windowSize / size + 1];
+                segmentViews[w] = views;
+                segmentViewSize[w] = size;
+            }
+            view = views[segment];
+            if (view == null) {
+                view = windows[w].slice(offset, Math.min(size, windowSize - offset));
+                views[segment] = view;
+            }
+        }
+        view.clear().limit(stored);
+        return view;
     }
 
     /**

@@ -40,15 +40,16 @@ public interface ReceiveFunc {
     /**
      * Receives at least one datagram without copying it into caller buffers: as
      * {@link #receive}, except that {@code packets[i]} is <em>set</em> to a buffer the bind owns,
-     * holding datagram {@code i} from position 0 to its limit ({@code sizes[i]} bytes, or fewer when
-     * truncated; the buffers are writable, for in-place decryption). The caller's array is only
-     * written; what it held before is not used.
+     * holding datagram {@code i} from its position to its limit ({@code sizes[i]} bytes; the buffers
+     * are writable, for in-place decryption, but bytes outside position to limit may belong to other
+     * datagrams). The caller's array is only written; what it held before is not used.
      *
      * <p><b>The buffers are lent:</b> they are valid until the next call of this function (or the
      * bind's close), after which the bind reuses their memory, and the same buffer objects may be
-     * handed out again. Keep a datagram beyond that by copying it. In exchange the bind skips a copy
-     * per datagram: on Linux with UDP GRO, {@link StdNetBind} hands out views of its coalesced
-     * reads, which is the fastest way to receive (see BENCHMARKS.md).
+     * handed out again (a slot usually gets the same object every call). Keep a datagram beyond that
+     * by copying it. In exchange the bind skips a copy per datagram: on Linux with UDP GRO,
+     * {@link StdNetBind} lends its coalesced reads in place, which is the fastest way to receive (see
+     * BENCHMARKS.md).
      *
      * <p>The default throws {@link UnsupportedOperationException}; {@link StdNetBind}'s functions
      * support it on every network.

@@ -1,5 +1,6 @@
 package dev.batchudp.bind;
 
+import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.SocketAddresses;
@@ -35,9 +36,7 @@ final class StdReceiveFunc implements ReceiveFunc {
 
     /** The buffers {@link #receiveBorrowed} lends, one per slot, allocated on its first call. */
     private ByteBuffer[] owned;
-    /** The batch's buffer array in {@link #receiveBorrowed}: {@link #owned}, some replaced by the connection's. */
-    private ByteBuffer[] lending;
-    /** Owned buffers handed out by the last {@link #receiveBorrowed}, whose limits it changed. */
+    /** Owned buffers lent by the last {@link #receiveBorrowed}, whose limits it changed. */
     private int ownedOut;
 
     @Override
@@ -49,18 +48,30 @@ final class StdReceiveFunc implements ReceiveFunc {
     /**
      * {@inheritDoc}
      *
-     * <p>Here: batching connections lend what they can ({@code bind-linux} with GRO: views of its
-     * coalesced reads) and the rest is received into buffers this function owns, one of
-     * {@link UdpFamily#MAX_IPV6_PAYLOAD} bytes per slot (direct memory, allocated on the first call),
-     * which are lent in turn; so no datagram is copied after the kernel's copy.
+     * <p>Here: a batching connection that {@linkplain BatchingConn#lendsBuffers() lends}
+     * ({@code bind-linux} with GRO) fills {@code packets} with its own buffers; otherwise the
+     * datagrams are received into buffers this function owns, one of
+     * {@link UdpFamily#MAX_IPV6_PAYLOAD} bytes per slot (direct memory, allocated on the first such
+     * call), which are lent in turn. Either way nothing is copied after the kernel's copy, and a slot
+     * gets the same buffer object call after call where it can.
      */
     @Override
     public int receiveBorrowed(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {
         checkReceive(packets, sizes, eps);
-        int slots = batch != null ? socket.batchSize : 1;
+        BatchingConn conn = socket.batching;
+        int n;
+        if (conn != null && conn.lendsBuffers()) {
+            try {
+                n = conn.readBatchLending(batch.buffers(packets), socket.batchSize);
+            } finally {
+                batch.buffers(null);
+            }
+            resolveEndpoints(n, sizes, eps);
+            return n;
+        }
+        int slots = conn != null ? socket.batchSize : 1;
         if (owned == null) {
             owned = new ByteBuffer[slots];
-            lending = new ByteBuffer[slots];
             for (int i = 0; i < slots; i++) {
                 owned[i] = ByteBuffer.allocateDirect(UdpFamily.MAX_IPV6_PAYLOAD);
             }
@@ -69,24 +80,20 @@ final class StdReceiveFunc implements ReceiveFunc {
             owned[i].clear();
         }
         ownedOut = 0;
-        int n;
-        if (batch == null) {
+        if (conn == null) {
             n = receiveOne(owned, sizes, eps);
         } else {
-            System.arraycopy(owned, 0, lending, 0, slots);
             try {
-                n = socket.batching.readBatchLending(batch.buffers(lending), slots);
+                n = conn.readBatch(batch.buffers(owned), slots);
             } finally {
                 batch.buffers(null);
             }
             resolveEndpoints(n, sizes, eps);
         }
+        ownedOut = n;
         for (int i = 0; i < n; i++) {
-            ByteBuffer b = batch == null ? owned[0] : lending[i];
-            if (b == owned[i]) {
-                b.limit(Math.min(sizes[i], b.capacity()));
-                ownedOut = i + 1;
-            }
+            ByteBuffer b = owned[i];
+            b.limit(Math.min(sizes[i], b.capacity()));
             if (packets[i] != b) {
                 packets[i] = b;
             }

@@ -45,24 +45,35 @@ public interface BatchingConn extends UdpConnection {
     int readBatch(MessageBatch batch, int count) throws IOException;
 
     /**
-     * Reads as {@link #readBatch(MessageBatch, int)}, but may lend its own memory instead of copying:
-     * the implementation may replace slot {@code i}'s buffer in the batch's buffer array with a buffer
-     * of its own that holds the datagram from position 0 to its limit (the stored bytes). Such a
-     * buffer is valid until the next read on this connection. Slots it does not replace receive into
-     * their buffer as {@code readBatch} does. The default is {@code readBatch}.
+     * Returns whether {@link #readBatchLending} works: whether this connection can lend its own
+     * memory for every datagram it reads. The default is {@code false}.
+     *
+     * @return whether reads can lend
+     */
+    default boolean lendsBuffers() {
+        return false;
+    }
+
+    /**
+     * Reads as {@link #readBatch(MessageBatch, int)}, but lends its own memory instead of writing
+     * into buffers the caller provides: for each filled slot {@code i} it sets the batch's buffer
+     * {@code i} ({@link MessageBatch#lend}) to a buffer of its own holding the datagram from its
+     * position to its limit (the stored bytes). The lent buffers are valid until the next read on this
+     * connection. The batch's buffer array is only written. Available when {@link #lendsBuffers()}.
      *
      * <p>This serves {@link dev.batchudp.bind.ReceiveFunc#receiveBorrowed}: with UDP GRO,
-     * {@code bind-linux} lends views of its coalesced reads rather than copying every segment.
+     * {@code bind-linux} lends the coalesced reads rather than copying every segment out.
      *
-     * @param batch the slots, with a payload buffer each, all of which may be replaced
-     * @param count how many of them to use
+     * @param batch the slots; its buffer array receives the lent buffers
+     * @param count how many slots to use
      * @return the number of slots filled, at least 1
+     * @throws UnsupportedOperationException if {@link #lendsBuffers()} is false (the default)
      * @throws IllegalArgumentException if {@code count} exceeds {@link #batchSize()}
      * @throws java.nio.channels.ClosedChannelException if the connection is or becomes closed
      * @throws IOException on any other I/O error
      */
     default int readBatchLending(MessageBatch batch, int count) throws IOException {
-        return readBatch(batch, count);
+        throw new UnsupportedOperationException(getClass().getName() + " does not lend buffers");
     }
 
     /**

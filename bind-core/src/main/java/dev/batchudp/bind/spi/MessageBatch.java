@@ -182,11 +182,12 @@ public final class MessageBatch {
     }
 
     /**
-     * Replaces slot {@code i}'s buffer with one the implementation lends (in the array given to
-     * {@link #buffers}): for {@link BatchingConn#readBatchLending}.
+     * Sets slot {@code i}'s buffer, in the array given to {@link #buffers}, to one the implementation
+     * lends: for {@link BatchingConn#readBatchLending}. The array element is written only if it
+     * changes.
      *
      * @param i the slot
-     * @param buffer the lent buffer, holding the datagram from position 0 to its limit
+     * @param buffer the lent buffer, holding the datagram from its position to its limit
      */
     public void lend(int i, ByteBuffer buffer) {
         if (buffers[i] != buffer) {

@@ -99,7 +99,6 @@ class StdNetBindBorrowedGroTest {
                 ByteBuffer expected = sent.get(got);
                 assertThat(sizes[i]).as("datagram %d", got).isEqualTo(expected.remaining());
                 assertThat(packets[i]).as("datagram %d", got).isEqualTo(expected);
-                assertThat(packets[i].position()).isZero();
                 assertThat(eps[i]).isNotNull();
                 // The buffer is the caller's until the next call: moving its bounds must not matter.
                 packets[i].position(packets[i].limit());

@@ -95,6 +95,20 @@ final class Arena {
      * @param copyIn whether to copy a heap buffer's bytes into the scratch (for sends)
      */
     void payload(int i, ByteBuffer buffer, int length, boolean copyIn) {
+        Iovec.set(block, iov(i), payloadAddress(i, buffer, length, copyIn), length);
+    }
+
+    /**
+     * Returns the address of a payload region for slot {@code i}, as {@link #payload} would point
+     * the slot's iovec at it, without writing the iovec.
+     *
+     * @param i the slot
+     * @param buffer the caller's buffer; the region is position to position + length
+     * @param length bytes
+     * @param copyIn whether to copy a heap buffer's bytes into the scratch (for sends)
+     * @return the address
+     */
+    long payloadAddress(int i, ByteBuffer buffer, int length, boolean copyIn) {
         long address;
         if (buffer.isDirect()) {
             if (lastBuffer[i] != buffer) {
@@ -109,7 +123,7 @@ final class Arena {
             }
             address = scratchAddress[i];
         }
-        Iovec.set(block, iov(i), address, length);
+        return address;
     }
 
     /**

@@ -148,6 +148,8 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     // ---- write side, guarded by writeLock ----
     private final GsoPlan plan;
     private final int[] lengths;
+    /** Where each datagram of the current send lies (the caller's direct buffer or a scratch copy). */
+    private final long[] addresses;
     /** Set by {@link #sendAll} when a segmented entry failed in a way the fallback handles. */
     private IOException gsoFailure;
     /** The packet-info record attached to every entry of the current send, {@link #srcLen} bytes. */
@@ -171,13 +173,17 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
 
     // ---- GRO read side, guarded by readLock ----
     private final GroSplit split;
-    private ByteBuffer[] windows;
-    /** Lent views: per window, its duplicate (for datagrams that are not coalesced) ... */
-    private final ByteBuffer[] wholeViews;
-    /** ... and a slice per segment, for segments of {@link #segmentViewSize} bytes. */
-    private final ByteBuffer[][] segmentViews;
-    private final int[] segmentViewSize;
+    /** One direct allocation holding every window back to back; null until the first GRO read. */
+    private ByteBuffer windowArena;
+    /** Slices of {@link #windowArena}, {@link #windowSize} bytes each. */
+    private final ByteBuffer[] windows;
     private int windowSize;
+    /**
+     * Lent buffers, one per slot: duplicates of {@link #windowArena} whose position and limit are
+     * moved to the datagram, so that the same object goes to the same slot every time (a reader's
+     * array keeps its references and G1 pays no write barrier per datagram).
+     */
+    private final ByteBuffer[] slotViews;
     private final int[] windowStored;
     private final int[] windowFlags;
     private final int[] windowControlLength;
@@ -219,6 +225,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         this.writeArena = new Arena(batchSize);
         this.plan = new GsoPlan(batchSize);
         this.lengths = new int[batchSize];
+        this.addresses = new long[batchSize];
         int maxWindows = Math.min(batchSize, Math.max(MIN_GRO_READ, windowsFor(batchSize)));
         this.readWindows = maxWindows;
         this.split = new GroSplit(maxWindows);
@@ -228,9 +235,8 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         this.windowSender = new InetSocketAddress[maxWindows];
         this.windowSource = new InetAddress[maxWindows];
         this.windowSourceIfIndex = new int[maxWindows];
-        this.wholeViews = new ByteBuffer[maxWindows];
-        this.segmentViews = new ByteBuffer[maxWindows][];
-        this.segmentViewSize = new int[maxWindows];
+        this.windows = new ByteBuffer[maxWindows];
+        this.slotViews = new ByteBuffer[batchSize];
         this.sticky = socket.enablePacketInfo();
         this.txOffload = tryGso && probeGso(socket);
         this.rxOffload = tryGro && enableGro(socket);
@@ -363,12 +369,27 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     /**
      * {@inheritDoc}
      *
-     * <p>Here, with GRO on, every datagram is lent as a view of the window it was read into (a slice
-     * per segment, cached while the segment size stays the same, so nothing is allocated per
-     * datagram); without GRO the kernel already wrote into the batch's buffers and none is replaced.
+     * <p>Here: with GRO on (the only case that lends), {@link #readBatchLending} copies nothing.
+     */
+    @Override
+    public boolean lendsBuffers() {
+        return rxOffload;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here every datagram is lent where the kernel put it, in the GRO windows: slot {@code i}
+     * always gets the same buffer object (a duplicate of the windows' one allocation) with its
+     * position and limit moved to the datagram, so nothing is allocated or copied per datagram.
+     *
+     * @throws UnsupportedOperationException if GRO is off ({@link #lendsBuffers()} is false)
      */
     @Override
     public int readBatchLending(MessageBatch batch, int count) throws IOException {
+        if (!rxOffload) {
+            throw new UnsupportedOperationException("lending reads need UDP GRO, which is off on this socket");
+        }
         return read(batch, count, true);
     }
 
@@ -474,8 +495,9 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
      */
     private int readCoalesced(MessageBatch batch, int count, boolean lend) throws IOException {
         if (!split.hasNext()) {
-            int largest = 0;
-            for (int i = 0; i < count; i++) {
+            // Windows of 64 x the largest datagram the caller can take; when lending, any datagram.
+            int largest = lend ? Arena.MAX_DATAGRAM : 0;
+            for (int i = 0; !lend && i < count; i++) {
                 ByteBuffer b = batch.buffer(i);
                 if (b.isReadOnly()) {
                     throw new ReadOnlyBufferException();
@@ -488,16 +510,6 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         return deliverSegments(batch, count, lend);
     }
 
-    /** Window {@code i}, allocated on first use. */
-    private ByteBuffer window(int i) {
-        ByteBuffer window = windows[i];
-        if (window == null) {
-            window = DirectMemory.allocate(windowSize);
-            windows[i] = window;
-        }
-        return window;
-    }
-
     /** Reads up to {@link #readWindows} possibly coalesced datagrams into the GRO windows. */
     private void receiveCoalesced() throws IOException {
         // Read as many coalesced datagrams as the windows allow (not only ceil(count/64) as upstream,
@@ -507,7 +519,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         Arena arena = readArena;
         ByteBuffer block = arena.block;
         for (int i = 0; i < w; i++) {
-            arena.payload(i, window(i), windowSize, false);
+            arena.payload(i, windows[i], windowSize, false);
             Msghdr.set(block, arena.mmsg(i), arena.base + arena.name(i), SockaddrIn6.SIZE, arena.base + arena.iov(i), 1,
                     arena.base + controlSlot(arena, i), Arena.CONTROL_SLOT);
             Mmsghdr.clearLength(block, arena.mmsg(i));
@@ -560,16 +572,14 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     }
 
     private void ensureWindows(int size) {
-        if (windows == null) {
-            windows = new ByteBuffer[split.capacity()];
-        }
-        if (size > windowSize) {
-            // Grow (rarely: the caller's buffers got bigger). Old windows are dropped; nothing is
-            // pending when this runs.
-            java.util.Arrays.fill(windows, null);
-            java.util.Arrays.fill(wholeViews, null);
-            java.util.Arrays.fill(segmentViews, null);
+        if (windowArena == null || size > windowSize) {
+            // First read, or (rarely) the caller's buffers got bigger: nothing is pending here.
             windowSize = size;
+            windowArena = DirectMemory.allocate(Math.multiplyExact(windows.length, size));
+            for (int i = 0; i < windows.length; i++) {
+                windows[i] = windowArena.slice(i * size, size);
+            }
+            java.util.Arrays.fill(slotViews, null);
         }
     }
 
@@ -588,7 +598,14 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             int copy;
             if (lend) {
                 copy = Math.min(len, available);
-                batch.lend(k, view(w, split.segmentIndex, off, len, copy));
+                ByteBuffer view = slotViews[k];
+                if (view == null) {
+                    view = windowArena.duplicate();
+                    slotViews[k] = view;
+                }
+                int at = w * windowSize + off;
+                view.limit(at + copy).position(at);
+                batch.lend(k, view);
             } else {
                 ByteBuffer dst = batch.buffer(k);
                 copy = Math.min(Math.min(len, dst.remaining()), available);
@@ -612,38 +629,6 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             k++;
         }
         return k;
-    }
-
-    /**
-     * A view of window {@code w} holding one datagram from position 0 to {@code stored}: the
-     * segment's cached slice when the message is coalesced ({@link #segmentViews}, rebuilt when the
-     * segment size changes), else the window's cached duplicate (the datagram is at offset 0, or is
-     * a segment the window had no room for and {@code stored} is 0).
-     */
-    private ByteBuffer view(int w, int segment, int offset, int length, int stored) {
-        int size = split.segmentSize(w);
-        ByteBuffer view;
-        if (size <= 0 || offset >= windowSize) {
-            view = wholeViews[w];
-            if (view == null) {
-                view = windows[w].duplicate();
-                wholeViews[w] = view;
-            }
-        } else {
-            ByteBuffer[] views = segmentViews[w];
-            if (views == null || segmentViewSize[w] != size) {
-                views = new ByteBuffer[windowSize / size + 1];
-                segmentViews[w] = views;
-                segmentViewSize[w] = size;
-            }
-            view = views[segment];
-            if (view == null) {
-                view = windows[w].slice(offset, Math.min(size, windowSize - offset));
-                views[segment] = view;
-            }
-        }
-        view.clear().limit(stored);
-        return view;
     }
 
     /**
@@ -701,42 +686,43 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         }
         int limit = LinuxUdpSocket.limitFor(dest);
         int sendable = count;
-        for (int i = 0; i < count; i++) {
-            if (bufs[offset + i].remaining() > limit) {
-                sendable = i;
-                break;
-            }
-        }
         boolean refused = false;
-        if (sendable > 0) {
-            socket.begin();
-            writeLock.lock();
-            try {
-                Arena arena = writeArena;
+        socket.begin();
+        writeLock.lock();
+        try {
+            // One pass over the caller's buffers: lengths and addresses, up to the first oversize one.
+            Arena arena = writeArena;
+            for (int i = 0; i < count; i++) {
+                ByteBuffer b = bufs[offset + i];
+                int length = b.remaining();
+                if (length > limit) {
+                    sendable = i;
+                    break;
+                }
+                lengths[i] = length;
+                addresses[i] = arena.payloadAddress(i, b, length, true);
+            }
+            if (sendable > 0) {
                 srcLen = source == null ? 0 : encodeSource(source, sourceIfIndex);
                 sourceRefused = false;
                 int nameLength = arena.encodeName(0, dest, socket.inet6);
-                for (int i = 0; i < sendable; i++) {
-                    ByteBuffer b = bufs[offset + i];
-                    lengths[i] = b.remaining();
-                    arena.payload(i, b, lengths[i], true);
-                }
                 int entries = txOffload && sendable > 1 ? plan.plan(lengths, sendable, limit, null) : sendable;
                 if (entries < sendable) {
                     sendSegmented(arena, entries, sendable, nameLength, bufs, offset);
                 } else {
+                    setIovecs(arena, 0, sendable);
                     for (int i = 0; i < sendable; i++) {
                         setEntry(arena, i, i, 1, nameLength, 0);
                     }
                     sendTracked(arena, sendable, bufs, offset, false);
                 }
-            } finally {
-                refused = sourceRefused;
-                srcLen = 0;
-                sourceFailure = null;
-                writeLock.unlock();
-                socket.end();
             }
+        } finally {
+            refused = sourceRefused;
+            srcLen = 0;
+            sourceFailure = null;
+            writeLock.unlock();
+            socket.end();
         }
         if (sendable < count) {
             throw new DatagramTooLargeException(bufs[offset + sendable].remaining(), limit);
@@ -806,35 +792,41 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     }
 
     /** Points entry {@code e} at datagrams {@code first..first+segments} (their iovecs are contiguous). */
+    /** Points the iovecs of datagrams {@code [from, to)} at {@link #addresses}/{@link #lengths}, one each. */
+    private void setIovecs(Arena arena, int from, int to) {
+        ByteBuffer block = arena.block;
+        for (int i = from; i < to; i++) {
+            Iovec.set(block, arena.iov(i), addresses[i], lengths[i]);
+        }
+    }
+
     /**
-     * Joins the iovecs of one segmented entry where a datagram's bytes directly follow the previous
-     * one's in memory (an application sending slices of one packet arena), so the kernel copies from
-     * one long iovec as from udplimit's single buffer. Segment boundaries come from {@code UDP_SEGMENT},
-     * not from the iovecs, so the datagrams on the wire are the same.
+     * Writes the iovecs of one coalesced entry (datagrams {@code first .. first + count - 1}) from
+     * {@code arena.iov(first)} on, merging datagrams that lie back to back in memory into one iovec
+     * (the kernel then copies one long region, as from udplimit's single buffer; segment boundaries
+     * come from {@code UDP_SEGMENT}, not from iovecs).
      *
-     * @return the number of iovecs the entry now has, starting at {@code iov(first)}
+     * @return the number of iovecs written
      */
-    private static int mergeAdjacentIovecs(Arena arena, int first, int count) {
+    private int setMergedIovecs(Arena arena, int first, int count) {
         ByteBuffer block = arena.block;
         int out = arena.iov(first);
-        long base = block.getLong(out + Iovec.IOV_BASE);
-        long length = block.getLong(out + Iovec.IOV_LEN);
+        long base = addresses[first];
+        long length = lengths[first];
         int iovecs = 1;
         for (int i = first + 1; i < first + count; i++) {
-            int at = arena.iov(i);
-            long b = block.getLong(at + Iovec.IOV_BASE);
-            long l = block.getLong(at + Iovec.IOV_LEN);
+            long b = addresses[i];
             if (b == base + length) {
-                length += l;
-                block.putLong(out + Iovec.IOV_LEN, length);
+                length += lengths[i];
             } else {
+                Iovec.set(block, out, base, length);
                 out += Iovec.SIZE;
-                Iovec.set(block, out, b, l);
                 base = b;
-                length = l;
+                length = lengths[i];
                 iovecs++;
             }
         }
+        Iovec.set(block, out, base, length);
         return iovecs;
     }
 
@@ -863,7 +855,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             throws IOException {
         boolean merged = false;
         for (int e = 0; e < entries; e++) {
-            int iovecs = mergeAdjacentIovecs(arena, plan.first(e), plan.count(e));
+            int iovecs = setMergedIovecs(arena, plan.first(e), plan.count(e));
             merged |= iovecs < plan.count(e);
             setEntry(arena, e, plan.first(e), iovecs, nameLength, plan.segmentSize(e));
         }
@@ -872,11 +864,9 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             return;
         }
         if (merged) {
-            // The fallback sends one iovec per datagram again: restore them from the caller's buffers
-            // (heap buffers' scratch copies are still in place).
-            for (int i = plan.first(failed); i < datagrams; i++) {
-                arena.payload(i, bufs[offset + i], lengths[i], false);
-            }
+            // The fallback sends one iovec per datagram again (heap buffers' scratch copies are still
+            // in place).
+            setIovecs(arena, plan.first(failed), datagrams);
         }
         IOException cause = gsoFailure;
         gsoFailure = null;

@@ -66,7 +66,9 @@ import java.util.logging.Logger;
  * message count ends the split, so zero-length datagrams are datagrams (pitfalls 1.11);
  * {@code MSG_TRUNC} marks datagrams that did not fit a window or a caller buffer and
  * {@code MSG_CTRUNC} is passed on (and logged once). Datagrams beyond the caller's {@code count}
- * stay buffered and are returned by the next read, before any system call.
+ * stay buffered and are returned by the next read, before any system call. {@link #readBatchLending}
+ * lends the datagrams where they lie in the windows instead of copying them (one buffer object per
+ * slot, re-framed each time).
  *
  * <p><b>Writes</b> ({@link #writeBatch}) point one iovec at each caller buffer and, with GSO, make
  * runs of datagrams that {@link GsoPlan} allows to coalesce into one {@code sendmmsg} entry whose

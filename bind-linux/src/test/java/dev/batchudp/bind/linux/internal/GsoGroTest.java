@@ -9,6 +9,7 @@ import dev.batchudp.bind.linux.NativeIoException;
 import dev.batchudp.bind.linux.OffloadStatus;
 import dev.batchudp.bind.linux.UdpGsoDisabledException;
 import dev.batchudp.bind.spi.Message;
+import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.DatagramTooLargeException;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.UdpFamily;
@@ -260,6 +261,81 @@ class GsoGroTest {
             sendSentinel(tx, rx.localAddress());
             assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.localAddress());
             assertThat(tx.txOffload()).isTrue();
+        }
+    }
+
+    // ---- lending reads ---------------------------------------------------------------------------
+
+    /** Reads with {@code readBatchLending} until the sentinel; the lent buffers frame each datagram. */
+    static List<Got> readToSentinelLending(LinuxBatchingConn rx, int slots, List<ByteBuffer> lentSeen)
+            throws IOException {
+        ByteBuffer[] lent = new ByteBuffer[slots];
+        MessageBatch batch = new MessageBatch(slots).buffers(lent);
+        List<Got> got = new ArrayList<>();
+        for (;;) {
+            java.util.Arrays.fill(lent, null);
+            int n = rx.readBatchLending(batch, slots);
+            assertThat(n).isBetween(1, slots);
+            for (int i = 0; i < n; i++) {
+                ByteBuffer b = lent[i];
+                assertThat(b).as("slot %d lent", i).isNotNull();
+                byte[] a = new byte[b.remaining()];
+                b.get(b.position(), a);
+                if (java.util.Arrays.equals(a, SENTINEL)) {
+                    return got;
+                }
+                lentSeen.add(b);
+                got.add(new Got(a, batch.length(i), batch.sender(i), batch.isTruncated(i)));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"different-sizes", "shorter-last", "larger-than-first", "over-64-segments",
+        "runs-and-zero-length"})
+    void lendingReadsFrameEveryDatagramInPlace(String kind) throws IOException {
+        try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, true)) {
+            assertThat(rx.lendsBuffers()).isTrue();
+            int[] lengths = mixed(kind);
+            for (int slots : new int[] {BATCH, 5}) {
+                tx.writeBatch(buffers(lengths, true), 0, lengths.length, rx.localAddress());
+                sendSentinel(tx, rx.localAddress());
+                List<ByteBuffer> lent = new ArrayList<>();
+                assertExactly(readToSentinelLending(rx, slots, lent), lengths, tx.localAddress());
+                // One buffer object per slot, re-framed each time: nothing allocated per datagram.
+                assertThat(new java.util.HashSet<>(lent.stream().map(System::identityHashCode).toList()))
+                        .hasSizeLessThanOrEqualTo(slots);
+            }
+        }
+    }
+
+    @Test
+    void lendingNeedsGroAndMixesWithCopyingReads() throws IOException {
+        try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, false)) {
+            assertThat(rx.lendsBuffers()).isFalse();
+            assertThatThrownBy(() -> rx.readBatchLending(new MessageBatch(1).buffers(new ByteBuffer[1]), 1))
+                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("GRO");
+        }
+        try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, true)) {
+            int[] lengths = repeat(BATCH, 1200);
+            tx.writeBatch(buffers(lengths, true), 0, BATCH, rx.localAddress());
+            sendSentinel(tx, rx.localAddress());
+            // The first 60 lent, the rest (and the sentinel) copied: the split carries over.
+            ByteBuffer[] lent = new ByteBuffer[60];
+            MessageBatch batch = new MessageBatch(60).buffers(lent);
+            int n = 0;
+            List<Got> got = new ArrayList<>();
+            while (n < 60) {
+                int k = rx.readBatchLending(batch, 60 - n);
+                for (int i = 0; i < k; i++) {
+                    byte[] a = new byte[lent[i].remaining()];
+                    lent[i].get(lent[i].position(), a);
+                    got.add(new Got(a, batch.length(i), batch.sender(i), batch.isTruncated(i)));
+                }
+                n += k;
+            }
+            got.addAll(readToSentinel(rx, BATCH, 2048));
+            assertExactly(got, lengths, tx.localAddress());
         }
     }
 

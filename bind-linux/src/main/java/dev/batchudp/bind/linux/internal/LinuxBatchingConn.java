@@ -400,7 +400,10 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         if (count > batchSize) {
             throw new IllegalArgumentException("batch size exceeds batching connection capacity");
         }
-        Objects.checkFromIndexSize(0, count, batch.capacity());
+        if (count < 0 || count > batch.capacity()) {
+            throw new IllegalArgumentException("count " + count + " outside 0-" + batch.capacity()
+                    + " (the message batch's capacity)");
+        }
         if (count == 0) {
             return 0;
         }

@@ -315,6 +315,8 @@ class GsoGroTest {
             assertThat(rx.lendsBuffers()).isFalse();
             assertThatThrownBy(() -> rx.readBatchLending(new MessageBatch(1).buffers(new ByteBuffer[1]), 1))
                     .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("GRO");
+            assertThatThrownBy(() -> rx.readBatch(new MessageBatch(2).buffers(new ByteBuffer[2]), 3))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
         }
         try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, true)) {
             int[] lengths = repeat(BATCH, 1200);

@@ -483,6 +483,34 @@ class GsoGroTest {
         }
     }
 
+    /** Slices of one direct block, back to back: the sender merges them into one iovec per entry. */
+    static ByteBuffer[] contiguousBuffers(int[] lengths) {
+        ByteBuffer block = ByteBuffer.allocateDirect(java.util.Arrays.stream(lengths).sum());
+        ByteBuffer[] bufs = new ByteBuffer[lengths.length];
+        int at = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            bufs[i] = block.slice(at, lengths[i]).put(payload(i, lengths[i])).flip();
+            at += lengths[i];
+        }
+        return bufs;
+    }
+
+    @ParameterizedTest(name = "errno={0} acceptFirst={1}")
+    @CsvSource({"5,0", "5,1", "22,2", "90,1"})
+    void fallbackAfterMergedIovecsSendsEveryDatagramOnce(int errno, int acceptFirst) throws IOException {
+        Faulty faulty = new Faulty(errno, acceptFirst, 1, 0);
+        try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true);
+                LinuxBatchingConn tx = conn(faulty.sys, UdpFamily.UDP4, true, true)) {
+            int[] lengths = repeat(BATCH, 1200);
+            lengths[BATCH - 1] = 700;
+            tx.writeBatch(contiguousBuffers(lengths), 0, BATCH, rx.localAddress());
+            sendSentinel(tx, rx.localAddress());
+            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.localAddress());
+            assertThat(tx.gsoFallbackCount()).isEqualTo(1);
+            assertThat(tx.sentKernelMessages()).isEqualTo(acceptFirst + (BATCH - 54L * acceptFirst));
+        }
+    }
+
     @ParameterizedTest(name = "acceptFirst={0}")
     @ValueSource(ints = {0, 1})
     void emsgsizeResendsThatBatchUnsegmentedAndKeepsGso(int acceptFirst) throws IOException {

@@ -44,8 +44,9 @@ public interface ReceiveFunc {
      * are writable, for in-place decryption, but bytes outside position to limit may belong to other
      * datagrams). The caller's array is only written; what it held before is not used.
      *
-     * <p><b>The buffers are lent:</b> they are valid until the next call of this function (or the
-     * bind's close), after which the bind reuses their memory, and the same buffer objects may be
+     * <p><b>The buffers are lent:</b> they are valid until the next {@code receive} or
+     * {@code receiveBorrowed} call on this function (or the bind's close), after which the bind
+     * reuses their memory, and the same buffer objects may be
      * handed out again (a slot usually gets the same object every call). Keep a datagram beyond that
      * by copying it. In exchange the bind skips a copy per datagram: on Linux with UDP GRO,
      * {@link StdNetBind} lends its coalesced reads in place, which is the fastest way to receive (see

@@ -29,15 +29,15 @@ final class StdReceiveFunc implements ReceiveFunc {
     private final StdNetEndpoint[] cachedEndpoints = new StdNetEndpoint[ENDPOINT_CACHE_SIZE];
     private final LongAdder portUnreachable = new LongAdder();
 
-    StdReceiveFunc(FamilySocket socket) {
-        this.socket = socket;
-        batch = socket.batching != null ? new MessageBatch(socket.batchSize) : null;
-    }
-
     /** The buffers {@link #receiveBorrowed} lends, one per slot, allocated on its first call. */
     private ByteBuffer[] owned;
     /** Owned buffers lent by the last {@link #receiveBorrowed}, whose limits it changed. */
     private int ownedOut;
+
+    StdReceiveFunc(FamilySocket socket) {
+        this.socket = socket;
+        batch = socket.batching != null ? new MessageBatch(socket.batchSize) : null;
+    }
 
     @Override
     public int receive(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {

@@ -21,7 +21,6 @@ final class GroSplit {
     private int messages;
     private int message;
     private int offset;
-    private int index;
 
     /** Where {@link #next} put the current segment. */
     int segmentMessage;
@@ -29,8 +28,6 @@ final class GroSplit {
     int segmentOffset;
     /** Length of the current segment. */
     int segmentLength;
-    /** Index of the current segment in its message ({@code segmentOffset / size}). */
-    int segmentIndex;
 
     /**
      * Creates a cursor for up to {@code capacity} kernel messages per read.
@@ -60,7 +57,6 @@ final class GroSplit {
         this.messages = messages;
         message = 0;
         offset = 0;
-        index = 0;
     }
 
     /**
@@ -76,16 +72,6 @@ final class GroSplit {
     }
 
     /**
-     * Returns message {@code i}'s segment size.
-     *
-     * @param i the message
-     * @return the {@code UDP_GRO} segment size, or 0 (not coalesced)
-     */
-    int segmentSize(int i) {
-        return segmentSize[i];
-    }
-
-    /**
      * Returns whether segments remain.
      *
      * @return whether {@link #next} has more
@@ -96,7 +82,7 @@ final class GroSplit {
 
     /**
      * Moves to the next segment and describes it in {@link #segmentMessage},
-     * {@link #segmentOffset}, {@link #segmentLength} and {@link #segmentIndex}.
+     * {@link #segmentOffset} and {@link #segmentLength}.
      *
      * @return {@code false} when none remain
      */
@@ -110,14 +96,11 @@ final class GroSplit {
         segmentMessage = message;
         segmentOffset = offset;
         segmentLength = end - offset;
-        segmentIndex = index;
         if (end >= len) {
             message++;
             offset = 0;
-            index = 0;
         } else {
             offset = end;
-            index++;
         }
         return true;
     }

@@ -595,43 +595,55 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     private int deliverSegments(MessageBatch batch, int count, boolean lend) {
         ByteBuffer block = readArena.block;
         int k = 0;
-        while (k < count && split.next()) {
-            int w = split.segmentMessage;
-            int off = split.segmentOffset;
-            int len = split.segmentLength;
-            int available = Math.max(0, Math.min(off + len, windowStored[w]) - off);
-            int copy;
-            if (lend) {
-                copy = Math.min(len, available);
-                ByteBuffer view = slotViews[k];
-                if (view == null) {
-                    view = windowArena.duplicate();
-                    slotViews[k] = view;
+        while (k < count && split.hasNext()) {
+            // One kernel message at a time: what its segments share is loaded once.
+            int w = split.message();
+            int total = split.length(w);
+            int size = split.segmentSize(w);
+            int stored = windowStored[w];
+            int messageFlags = windowFlags[w];
+            int messageControl = windowControlLength[w];
+            InetSocketAddress sender = windowSender[w];
+            InetAddress source = windowSource[w];
+            int ifIndex = windowSourceIfIndex[w];
+            ByteBuffer window = windows[w];
+            int base = w * windowSize;
+            int off = split.offset();
+            do {
+                int end = size > 0 ? Math.min(off + size, total) : total;
+                int len = end - off;
+                int available = Math.max(0, Math.min(end, stored) - off);
+                int copy;
+                if (lend) {
+                    copy = Math.min(len, available);
+                    ByteBuffer view = slotViews[k];
+                    if (view == null) {
+                        view = windowArena.duplicate();
+                        slotViews[k] = view;
+                    }
+                    view.limit(base + off + copy).position(base + off);
+                    batch.lend(k, view);
+                } else {
+                    ByteBuffer dst = batch.buffer(k);
+                    copy = Math.min(Math.min(len, dst.remaining()), available);
+                    if (copy > 0) {
+                        dst.put(dst.position(), window, off, copy);
+                    }
                 }
-                int at = w * windowSize + off;
-                view.limit(at + copy).position(at);
-                batch.lend(k, view);
-            } else {
-                ByteBuffer dst = batch.buffer(k);
-                copy = Math.min(Math.min(len, dst.remaining()), available);
-                if (copy > 0) {
-                    dst.put(dst.position(), windows[w], off, copy);
+                int controlLength = 0;
+                ByteBuffer control = batch.control(k);
+                if (control != null && messageControl > 0) {
+                    if (control.isReadOnly()) {
+                        throw new ReadOnlyBufferException();
+                    }
+                    controlLength = UdpCmsgs.copyWithoutGro(block, controlSlot(readArena, w), messageControl, control);
                 }
-            }
-            int flags = windowFlags[w];
-            if (copy < len) {
-                flags |= MSG_TRUNC;
-            }
-            int controlLength = 0;
-            ByteBuffer control = batch.control(k);
-            if (control != null && windowControlLength[w] > 0) {
-                if (control.isReadOnly()) {
-                    throw new ReadOnlyBufferException();
-                }
-                controlLength = UdpCmsgs.copyWithoutGro(block, controlSlot(readArena, w), windowControlLength[w], control);
-            }
-            batch.set(k, len, flags, controlLength, windowSender[w], windowSource[w], windowSourceIfIndex[w]);
-            k++;
+                batch.set(k, len, copy < len ? messageFlags | MSG_TRUNC : messageFlags, controlLength, sender,
+                        source, ifIndex);
+                k++;
+                off = end;
+            } while (k < count && off < total);
+            split.advanceTo(off);
         }
         return k;
     }

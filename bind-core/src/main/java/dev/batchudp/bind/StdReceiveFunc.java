@@ -42,7 +42,7 @@ final class StdReceiveFunc implements ReceiveFunc {
     @Override
     public int receive(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {
         checkReceive(packets, sizes, eps);
-        return batch != null ? receiveBatch(packets, sizes, eps, socket.batchSize) : receiveOne(packets, sizes, eps);
+        return batch != null ? readBatch(packets, sizes, eps, false) : receiveOne(packets, sizes, eps);
     }
 
     /**
@@ -59,15 +59,8 @@ final class StdReceiveFunc implements ReceiveFunc {
     public int receiveBorrowed(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {
         checkReceive(packets, sizes, eps);
         BatchingConn conn = socket.batching;
-        int n;
         if (conn != null && conn.lendsBuffers()) {
-            try {
-                n = conn.readBatchLending(batch.buffers(packets), socket.batchSize);
-            } finally {
-                batch.buffers(null);
-            }
-            resolveEndpoints(n, sizes, eps);
-            return n;
+            return readBatch(packets, sizes, eps, true);
         }
         int slots = conn != null ? socket.batchSize : 1;
         if (owned == null) {
@@ -79,17 +72,7 @@ final class StdReceiveFunc implements ReceiveFunc {
         for (int i = 0; i < ownedOut; i++) {
             owned[i].clear();
         }
-        ownedOut = 0;
-        if (conn == null) {
-            n = receiveOne(owned, sizes, eps);
-        } else {
-            try {
-                n = conn.readBatch(batch.buffers(owned), slots);
-            } finally {
-                batch.buffers(null);
-            }
-            resolveEndpoints(n, sizes, eps);
-        }
+        int n = conn == null ? receiveOne(owned, sizes, eps) : readBatch(owned, sizes, eps, false);
         ownedOut = n;
         for (int i = 0; i < n; i++) {
             ByteBuffer b = owned[i];
@@ -113,11 +96,16 @@ final class StdReceiveFunc implements ReceiveFunc {
         }
     }
 
-    private int receiveBatch(ByteBuffer[] packets, int[] sizes, Endpoint[] eps, int batchSize)
-            throws IOException {
+    /**
+     * One batched read of the whole batch into {@code buffers} (the batch's buffer array for the
+     * call; with {@code lend}, filled with the connection's buffers), then sizes and endpoints.
+     */
+    private int readBatch(ByteBuffer[] buffers, int[] sizes, Endpoint[] eps, boolean lend) throws IOException {
         int n;
         try {
-            n = socket.batching.readBatch(batch.buffers(packets), batchSize);
+            batch.buffers(buffers);
+            n = lend ? socket.batching.readBatchLending(batch, socket.batchSize)
+                    : socket.batching.readBatch(batch, socket.batchSize);
         } finally {
             batch.buffers(null);
         }

@@ -209,27 +209,37 @@ public abstract class AbstractBindContractTest {
         Bind.Opened oa = a.open(0);
         Bind.Opened ob = b.open(0);
         int count = b.batchSize();
-        ByteBuffer[] bufs = new ByteBuffer[count];
-        for (int i = 0; i < count; i++) {
-            byte[] payload = new byte[100 + i];
-            for (int j = 0; j < payload.length; j++) {
-                payload[j] = (byte) (i * 31 + j);
-            }
-            bufs[i] = ByteBuffer.wrap(payload);
-        }
+        ByteBuffer[] bufs = distinctDatagrams(count, 0);
         b.send(bufs, a.parseEndpoint("127.0.0.1:" + oa.port()));
         for (ByteBuffer buf : bufs) {
             assertThat(buf.position()).as("send leaves buffers untouched").isZero();
         }
-        List<Received> got = receive(func(oa, false), a.batchSize(), count);
+        assertEachOnce(receive(func(oa, false), a.batchSize(), count), bufs, "127.0.0.1:" + ob.port());
+    }
+
+    /** {@code count} datagrams of 100, 101, ... bytes, so a length names its datagram. */
+    private static ByteBuffer[] distinctDatagrams(int count, int seed) {
+        ByteBuffer[] bufs = new ByteBuffer[count];
+        for (int i = 0; i < count; i++) {
+            byte[] payload = new byte[100 + i];
+            for (int j = 0; j < payload.length; j++) {
+                payload[j] = (byte) (i * 31 + j + seed);
+            }
+            bufs[i] = ByteBuffer.wrap(payload);
+        }
+        return bufs;
+    }
+
+    /** Every one of {@link #distinctDatagrams} arrived once, byte-exact, from {@code from}. */
+    private static void assertEachOnce(List<Received> got, ByteBuffer[] sent, String from) {
         Set<Integer> seen = new HashSet<>();
         for (Received r : got) {
             int i = r.size() - 100;
             assertThat(seen.add(i)).as("datagram %d delivered once", i).isTrue();
-            assertThat(r.payload()).isEqualTo(bufs[i].array());
-            assertThat(r.from().dstToString()).isEqualTo("127.0.0.1:" + ob.port());
+            assertThat(r.payload()).isEqualTo(sent[i].array());
+            assertThat(r.from().dstToString()).isEqualTo(from);
         }
-        assertThat(seen).hasSize(count);
+        assertThat(seen).hasSize(sent.length);
     }
 
     @Test
@@ -242,24 +252,9 @@ public abstract class AbstractBindContractTest {
             String host = ipv6 ? "[::1]" : "127.0.0.1";
             int count = b.batchSize();
             for (int round = 0; round < 3; round++) {
-                ByteBuffer[] bufs = new ByteBuffer[count];
-                for (int i = 0; i < count; i++) {
-                    byte[] payload = new byte[100 + i];
-                    for (int j = 0; j < payload.length; j++) {
-                        payload[j] = (byte) (i * 31 + j + round);
-                    }
-                    bufs[i] = ByteBuffer.wrap(payload);
-                }
+                ByteBuffer[] bufs = distinctDatagrams(count, round);
                 b.send(bufs, a.parseEndpoint(host + ":" + oa.port()));
-                List<Received> got = receiveBorrowed(func(oa, ipv6), a.batchSize(), count);
-                Set<Integer> seen = new HashSet<>();
-                for (Received r : got) {
-                    int i = r.size() - 100;
-                    assertThat(seen.add(i)).as("datagram %d delivered once", i).isTrue();
-                    assertThat(r.payload()).isEqualTo(bufs[i].array());
-                    assertThat(r.from().dstToString()).isEqualTo(host + ":" + ob.port());
-                }
-                assertThat(seen).hasSize(count);
+                assertEachOnce(receiveBorrowed(func(oa, ipv6), a.batchSize(), count), bufs, host + ":" + ob.port());
             }
         }
     }

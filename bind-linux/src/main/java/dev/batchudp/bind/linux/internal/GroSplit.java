@@ -81,51 +81,6 @@ final class GroSplit {
     }
 
     /**
-     * Returns the cursor's offset in its message.
-     *
-     * @return the offset of the next segment
-     */
-    int offset() {
-        return offset;
-    }
-
-    /**
-     * Returns message {@code i}'s total length.
-     *
-     * @param i the message
-     * @return its length
-     */
-    int length(int i) {
-        return length[i];
-    }
-
-    /**
-     * Returns message {@code i}'s segment size.
-     *
-     * @param i the message
-     * @return the segment size, or 0 (not coalesced)
-     */
-    int segmentSize(int i) {
-        return segmentSize[i];
-    }
-
-    /**
-     * Moves the cursor within its message to {@code offset}, past the segments a caller walked
-     * itself (with the same arithmetic as {@link #next}); at or past the message's end, to the next
-     * message.
-     *
-     * @param offset the new offset
-     */
-    void advanceTo(int offset) {
-        if (offset >= length[message]) {
-            message++;
-            this.offset = 0;
-        } else {
-            this.offset = offset;
-        }
-    }
-
-    /**
      * Returns whether segments remain.
      *
      * @return whether {@link #next} has more

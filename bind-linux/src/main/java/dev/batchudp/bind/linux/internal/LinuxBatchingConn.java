@@ -355,10 +355,14 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     }
 
     private void checkCount(Object[] array, int offset, int count) {
+        checkBatchSize(count);
+        Objects.checkFromIndexSize(offset, count, array.length);
+    }
+
+    private void checkBatchSize(int count) {
         if (count > batchSize) {
             throw new IllegalArgumentException("batch size exceeds batching connection capacity");
         }
-        Objects.checkFromIndexSize(offset, count, array.length);
     }
 
     // ---- reads -----------------------------------------------------------------------------------
@@ -397,9 +401,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
 
     private int read(MessageBatch batch, int count, boolean lend) throws IOException {
         Objects.requireNonNull(batch, "batch");
-        if (count > batchSize) {
-            throw new IllegalArgumentException("batch size exceeds batching connection capacity");
-        }
+        checkBatchSize(count);
         if (count < 0 || count > batch.capacity()) {
             throw new IllegalArgumentException("count " + count + " outside 0-" + batch.capacity()
                     + " (the message batch's capacity)");
@@ -598,8 +600,6 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         while (k < count && split.hasNext()) {
             // One kernel message at a time: what its segments share is loaded once.
             int w = split.message();
-            int total = split.length(w);
-            int size = split.segmentSize(w);
             int stored = windowStored[w];
             int messageFlags = windowFlags[w];
             int messageControl = windowControlLength[w];
@@ -608,11 +608,11 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             int ifIndex = windowSourceIfIndex[w];
             ByteBuffer window = windows[w];
             int base = w * windowSize;
-            int off = split.offset();
             do {
-                int end = size > 0 ? Math.min(off + size, total) : total;
-                int len = end - off;
-                int available = Math.max(0, Math.min(end, stored) - off);
+                split.next();
+                int off = split.segmentOffset;
+                int len = split.segmentLength;
+                int available = Math.max(0, Math.min(off + len, stored) - off);
                 int copy;
                 if (lend) {
                     copy = Math.min(len, available);
@@ -641,9 +641,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                 batch.set(k, len, copy < len ? messageFlags | MSG_TRUNC : messageFlags, controlLength, sender,
                         source, ifIndex);
                 k++;
-                off = end;
-            } while (k < count && off < total);
-            split.advanceTo(off);
+            } while (k < count && split.hasNext() && split.message() == w);
         }
         return k;
     }

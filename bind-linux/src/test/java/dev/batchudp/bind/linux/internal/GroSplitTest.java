@@ -141,26 +141,4 @@ class GroSplitTest {
         assertThat(LinuxBatchingConn.windowsFor(65)).isEqualTo(2);
         assertThat(LinuxBatchingConn.windowsFor(128)).isEqualTo(2);
     }
-
-    @Test
-    void advancingByHandMatchesNext() {
-        GroSplit split = new GroSplit(3);
-        split.set(0, 2500, 1000);
-        split.set(1, 0, 0);
-        split.set(2, 700, 0);
-        split.reset(3);
-        assertThat(split.message()).isZero();
-        assertThat(split.length(0)).isEqualTo(2500);
-        assertThat(split.segmentSize(0)).isEqualTo(1000);
-        split.advanceTo(2000); // walked two segments of message 0
-        assertThat(split.next()).isTrue();
-        assertThat(split.segmentOffset).isEqualTo(2000);
-        assertThat(split.segmentLength).isEqualTo(500);
-        assertThat(split.message()).isEqualTo(1);
-        split.advanceTo(0); // the zero-length datagram, walked by hand
-        assertThat(split.message()).isEqualTo(2);
-        assertThat(split.offset()).isZero();
-        split.advanceTo(700);
-        assertThat(split.hasNext()).isFalse();
-    }
 }

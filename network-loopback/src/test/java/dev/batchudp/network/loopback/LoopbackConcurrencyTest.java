@@ -164,7 +164,13 @@ class LoopbackConcurrencyTest {
                     openers.add(pool.submit(() -> {
                         try {
                             while (true) {
-                                network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
+                                try {
+                                    network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
+                                } catch (java.net.BindException portsExhausted) {
+                                    // The openers can bind all 16,384 ephemeral ports before a
+                                    // descheduled main thread closes the network: keep racing.
+                                    Thread.onSpinWait();
+                                }
                             }
                         } catch (IllegalStateException closed) {
                             return null;

@@ -18,6 +18,8 @@ final class FamilySocket {
     final UdpFamily family;
     final String name;
     final int batchSize;
+    /** What {@link StdReceiveFunc#receiveBorrowed} lends when {@link #batching} cannot. */
+    final LendingBuffers lending;
 
     FamilySocket(UdpConnection conn, BatchingConn batching, UdpFamily family, String name, int batchSize) {
         this.conn = conn;
@@ -25,6 +27,7 @@ final class FamilySocket {
         this.family = family;
         this.name = name;
         this.batchSize = batchSize;
+        this.lending = new LendingBuffers(name);
     }
 
     /** Returns the connection to use: the batched view when there is one. */
@@ -67,5 +70,6 @@ final class FamilySocket {
 
     void close() {
         connection().close();
+        lending.close();
     }
 }

@@ -301,10 +301,19 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
         return conn;
     }
 
+    /**
+     * Raises the socket buffers to {@link #SOCKET_BUFFER_SIZE} where they are smaller, never lowers
+     * them: a backend may already have set more (bind-linux forces 7 MiB with
+     * {@code SO_RCVBUFFORCE}, past {@code net.core.rmem_max}), which a plain {@code SO_RCVBUF} would
+     * cap at {@code rmem_max} again (socket(7)).
+     */
     private static void setBufferSizes(UdpConnection conn) {
         for (var option : List.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF)) {
             if (conn.supportedOptions().contains(option)) {
                 try {
+                    if (conn.getOption(option) >= SOCKET_BUFFER_SIZE) {
+                        continue;
+                    }
                     conn.setOption(option, SOCKET_BUFFER_SIZE);
                 } catch (IOException | UnsupportedOperationException e) {
                     LOG.log(Level.FINE, "could not set " + option + " on " + conn.localAddress(), e);

@@ -29,8 +29,6 @@ final class StdReceiveFunc implements ReceiveFunc {
     private final StdNetEndpoint[] cachedEndpoints = new StdNetEndpoint[ENDPOINT_CACHE_SIZE];
     private final LongAdder portUnreachable = new LongAdder();
 
-    /** The buffers {@link #receiveBorrowed} lends, one per slot, allocated on its first call. */
-    private ByteBuffer[] owned;
     /** Owned buffers lent by the last {@link #receiveBorrowed}, whose limits it changed. */
     private int ownedOut;
 
@@ -42,46 +40,48 @@ final class StdReceiveFunc implements ReceiveFunc {
     @Override
     public int receive(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {
         checkReceive(packets, sizes, eps);
-        return batch != null ? readBatch(packets, sizes, eps, false) : receiveOne(packets, sizes, eps);
+        return batch != null ? readBatch(packets, sizes, eps, false, socket.batchSize) : receiveOne(packets, sizes, eps);
     }
 
     /**
      * {@inheritDoc}
      *
      * <p>Here: a batching connection that {@linkplain BatchingConn#lendsBuffers() lends}
-     * ({@code bind-linux} with GRO) fills {@code packets} with its own buffers; otherwise the
-     * datagrams are received into buffers this function owns, one of
-     * {@link UdpFamily#MAX_IPV6_PAYLOAD} bytes per slot (direct memory, allocated on the first such
-     * call), which are lent in turn. Either way nothing is copied after the kernel's copy, and a slot
-     * gets the same buffer object call after call where it can.
+     * ({@code bind-linux}) fills {@code packets} with its own buffers; otherwise the datagrams are
+     * received into buffers the bind owns, at most {@value LendingBuffers#SLOTS} of
+     * {@link UdpFamily#MAX_IPV6_PAYLOAD} bytes per socket (direct memory from the
+     * {@link dev.batchudp.bind.spi.DirectBufferPool}, taken on the first such call and given back
+     * when the bind closes), which are lent in turn, so such a call returns at most that many
+     * datagrams. Either way nothing is copied after the kernel's copy, and a slot gets the same
+     * buffer object call after call where it can.
      */
     @Override
     public int receiveBorrowed(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws IOException {
         checkReceive(packets, sizes, eps);
         BatchingConn conn = socket.batching;
         if (conn != null && conn.lendsBuffers()) {
-            return readBatch(packets, sizes, eps, true);
+            return readBatch(packets, sizes, eps, true, socket.batchSize);
         }
-        int slots = conn != null ? socket.batchSize : 1;
-        if (owned == null) {
-            owned = new ByteBuffer[slots];
-            for (int i = 0; i < slots; i++) {
-                owned[i] = ByteBuffer.allocateDirect(UdpFamily.MAX_IPV6_PAYLOAD);
+        int slots = conn != null ? Math.min(socket.batchSize, LendingBuffers.SLOTS) : 1;
+        ByteBuffer[] owned = socket.lending.enter(slots);
+        try {
+            for (int i = 0; i < ownedOut; i++) {
+                owned[i].clear();
             }
-        }
-        for (int i = 0; i < ownedOut; i++) {
-            owned[i].clear();
-        }
-        int n = conn == null ? receiveOne(owned, sizes, eps) : readBatch(owned, sizes, eps, false);
-        ownedOut = n;
-        for (int i = 0; i < n; i++) {
-            ByteBuffer b = owned[i];
-            b.limit(Math.min(sizes[i], b.capacity()));
-            if (packets[i] != b) {
-                packets[i] = b;
+            ownedOut = 0;
+            int n = conn == null ? receiveOne(owned, sizes, eps) : readBatch(owned, sizes, eps, false, slots);
+            ownedOut = n;
+            for (int i = 0; i < n; i++) {
+                ByteBuffer b = owned[i];
+                b.limit(Math.min(sizes[i], b.capacity()));
+                if (packets[i] != b) {
+                    packets[i] = b;
+                }
             }
+            return n;
+        } finally {
+            socket.lending.exit();
         }
-        return n;
     }
 
     private void checkReceive(ByteBuffer[] packets, int[] sizes, Endpoint[] eps) throws BindClosedException {
@@ -97,15 +97,15 @@ final class StdReceiveFunc implements ReceiveFunc {
     }
 
     /**
-     * One batched read of the whole batch into {@code buffers} (the batch's buffer array for the
+     * One batched read of {@code count} slots into {@code buffers} (the batch's buffer array for the
      * call; with {@code lend}, filled with the connection's buffers), then sizes and endpoints.
      */
-    private int readBatch(ByteBuffer[] buffers, int[] sizes, Endpoint[] eps, boolean lend) throws IOException {
+    private int readBatch(ByteBuffer[] buffers, int[] sizes, Endpoint[] eps, boolean lend, int count)
+            throws IOException {
         int n;
         try {
             batch.buffers(buffers);
-            n = lend ? socket.batching.readBatchLending(batch, socket.batchSize)
-                    : socket.batching.readBatch(batch, socket.batchSize);
+            n = lend ? socket.batching.readBatchLending(batch, count) : socket.batching.readBatch(batch, count);
         } finally {
             batch.buffers(null);
         }

@@ -1,5 +1,6 @@
 package dev.batchudp.bind.linux;
 
+import dev.batchudp.bind.linux.internal.LinuxConstants;
 import dev.batchudp.bind.linux.internal.NativeProbe;
 import dev.batchudp.bind.linux.internal.Syscalls;
 import dev.batchudp.bind.linux.internal.Upgrades;
@@ -56,11 +57,14 @@ public final class LinuxBatching {
     public static final String GRO_DISABLED_DEFAULT = "false";
 
     /**
-     * Room a control buffer needs for one {@code UDP_SEGMENT}/{@code UDP_GRO} control message:
-     * {@code CMSG_SPACE(sizeof(uint16_t))} = 24 bytes on 64-bit Linux (batchudp's
-     * {@code MinControlMessageSize()}).
+     * Room a receive control buffer needs so that nothing an upgraded socket delivers is cut off
+     * ({@code MSG_CTRUNC}): the packet-info record every upgraded socket enables (sticky sources;
+     * {@code CMSG_SPACE(sizeof(struct in6_pktinfo))} = 40 bytes, 32 for IPv4) plus the
+     * {@code UDP_GRO} record ({@code CMSG_SPACE(sizeof(int))} = 24): 64 bytes on 64-bit Linux.
+     * Larger than batchudp's {@code MinControlMessageSize()} (24, the {@code UDP_GRO} record alone),
+     * which does not enable packet info on the same read.
      */
-    public static final int MIN_CONTROL_MESSAGE_SIZE = 24;
+    public static final int MIN_CONTROL_MESSAGE_SIZE = LinuxConstants.RECEIVE_CONTROL_SIZE;
 
     /** The batch size used when {@link #tryUpgradeToBatchingConn} is given 0 or less: 128. */
     public static final int DEFAULT_BATCH_SIZE = 128;

@@ -38,7 +38,7 @@ class LinuxBatchingTest {
     void constants() {
         assertThat(LinuxBatching.DISABLED_PROPERTY).isEqualTo("dev.batchudp.bind.linux.disabled");
         assertThat(LinuxBatching.DISABLED_DEFAULT).isEqualTo("false");
-        assertThat(LinuxBatching.MIN_CONTROL_MESSAGE_SIZE).isEqualTo(24);
+        assertThat(LinuxBatching.MIN_CONTROL_MESSAGE_SIZE).isEqualTo(64); // in6_pktinfo record (40) + UDP_GRO record (24)
     }
 
     @Test

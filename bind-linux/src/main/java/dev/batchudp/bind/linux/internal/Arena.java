@@ -1,32 +1,43 @@
 package dev.batchudp.bind.linux.internal;
 
+import dev.batchudp.bind.spi.DirectBufferPool;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 
 /**
- * The native memory of one batch direction (or of single-datagram receive or send): ONE direct
- * block, allocated once, holding
+ * The native memory of one batch direction (or of single-datagram receive or send): one pooled
+ * direct block holding
  * <pre>
  * offset 0            mmsghdr[slots]        64 bytes each  (msg_hdr.msg_iov → iovec[i],
  *                                                            msg_name → sockaddr[i],
  *                                                            msg_control → caller or control[i])
  * iovOffset           iovec[slots]          16 bytes each  (iov_base → caller's direct buffer,
- *                                                            or scratch[i] for heap buffers)
+ *                                                            or a staged region for heap buffers)
  * nameOffset          sockaddr_in6[slots]   32 bytes each  (28 used; sockaddr_in uses 16)
- * controlOffset       control[slots]       128 bytes each  (only used for heap control buffers)
+ * controlOffset       control[slots]       128 bytes each  (heap control buffers, packet info,
+ *                                                            UDP_SEGMENT / UDP_GRO records)
  * pollOffset          pollfd[2]              8 bytes each  ([socket, eventfd])
  * </pre>
- * Caller buffers that are direct are used in place: their address is looked up once per buffer
- * object and remembered per slot. Heap buffers go through per-slot direct scratch buffers,
- * allocated on first use and reused, and are copied; that is the only extra cost of heap buffers.
+ * plus, taken on first use, a <em>staging</em> block of fixed size through which heap buffers are
+ * copied (direct buffers are used in place). A call stages datagrams one after another
+ * ({@link #resetStaging()} starts over); when the next heap datagram does not fit, the staging
+ * methods answer {@code -1} and the caller sends or receives what it has staged so far, so the
+ * memory of an arena is bounded whatever the callers' buffers are.
+ *
+ * <p>Addresses: a direct caller buffer's region starts at its index-0 address
+ * ({@link DirectMemory#address}, remembered per slot by {@link DirectAddressCache}) plus its
+ * position, added here and nowhere else. Control buffers are used from index 0.
+ *
+ * <p>Both blocks come from the {@link DirectBufferPool} and go back with {@link #release()}, which
+ * the owner calls once no system call can use them any more.
  *
  * <p>Not thread-safe: each arena is confined to the holder of its owner's lock.
  */
 final class Arena {
-    /** Bytes of control scratch per slot, for heap control buffers. */
+    /** Bytes of control space per slot. */
     static final int CONTROL_SLOT = 128;
-    /** The largest UDP payload over IPv6 (65,535 minus the 8-byte UDP header, plus room). */
+    /** The largest UDP payload of any family, rounded up to the 16-bit UDP length: 65,535. */
     static final int MAX_DATAGRAM = 65_535;
 
     final int slots;
@@ -38,32 +49,56 @@ final class Arena {
     final int pollOffset;
     final AddressCache addresses;
 
-    private final ByteBuffer[] scratch;
-    private final long[] scratchAddress;
-    private final ByteBuffer[] lastBuffer;
-    private final long[] lastAddress;
-    private final ByteBuffer[] lastControl;
-    private final long[] lastControlAddress;
+    private final DirectBufferPool pool;
+    private final DirectAddressCache payloadAddresses;
+    private final DirectAddressCache controlAddresses;
+    private final int stagingSize;
+    private ByteBuffer staging;
+    private long stagingBase;
+    private int stagingUsed;
+    /** Where slot {@code i}'s heap payload lies in the staging block, for {@link #copyOut}. */
+    private final int[] stagedAt;
     private final InetSocketAddress[] encoded;
     private final int[] encodedLength;
 
-    Arena(int slots) {
+    /**
+     * Creates an arena with blocks from the shared pool.
+     *
+     * @param slots the slots
+     * @param stagingSize bytes of staging for heap buffers, at least {@link #MAX_DATAGRAM}
+     */
+    Arena(int slots, int stagingSize) {
+        this(slots, stagingSize, DirectBufferPool.shared());
+    }
+
+    Arena(int slots, int stagingSize, DirectBufferPool pool) {
+        if (stagingSize < MAX_DATAGRAM) {
+            throw new IllegalArgumentException("staging of " + stagingSize + " bytes cannot hold one datagram");
+        }
         this.slots = slots;
+        this.pool = pool;
+        this.stagingSize = stagingSize;
         iovOffset = slots * Mmsghdr.SIZE;
         nameOffset = iovOffset + slots * Iovec.SIZE;
         controlOffset = nameOffset + slots * SockaddrIn6.SLOT;
         pollOffset = controlOffset + slots * CONTROL_SLOT;
-        block = DirectMemory.allocate(pollOffset + 2 * Pollfd.SIZE);
+        block = pool.acquire(pollOffset + 2 * Pollfd.SIZE);
         base = DirectMemory.address(block);
         addresses = new AddressCache(slots);
-        scratch = new ByteBuffer[slots];
-        scratchAddress = new long[slots];
-        lastBuffer = new ByteBuffer[slots];
-        lastAddress = new long[slots];
-        lastControl = new ByteBuffer[slots];
-        lastControlAddress = new long[slots];
+        payloadAddresses = new DirectAddressCache(slots);
+        controlAddresses = new DirectAddressCache(slots);
+        stagedAt = new int[slots];
         encoded = new InetSocketAddress[slots];
         encodedLength = new int[slots];
+    }
+
+    /** Returns both blocks to the pool; the arena must not be used afterwards. */
+    void release() {
+        pool.release(block);
+        pool.release(staging);
+        staging = null;
+        payloadAddresses.clear();
+        controlAddresses.clear();
     }
 
     int mmsg(int i) {
@@ -82,71 +117,106 @@ final class Arena {
         return nameOffset + i * SockaddrIn6.SLOT;
     }
 
+    int controlSlot(int i) {
+        return controlOffset + i * CONTROL_SLOT;
+    }
+
     long pollAddress() {
         return base + pollOffset;
     }
 
-    /**
-     * Points slot {@code i} at a payload region.
-     *
-     * @param i the slot
-     * @param buffer the caller's buffer; the region is position to position + length
-     * @param length bytes
-     * @param copyIn whether to copy a heap buffer's bytes into the scratch (for sends)
-     */
-    void payload(int i, ByteBuffer buffer, int length, boolean copyIn) {
-        Iovec.set(block, iov(i), payloadAddress(i, buffer, length, copyIn), length);
+    /** Starts staging over: call once per batch, before the first {@code sendAddress}/{@code receiveAddress}. */
+    void resetStaging() {
+        stagingUsed = 0;
     }
 
     /**
-     * Returns the address of a payload region for slot {@code i}, as {@link #payload} would point
-     * the slot's iovec at it, without writing the iovec.
+     * Returns where the kernel should read slot {@code i}'s payload: a direct buffer in place
+     * (index-0 address plus position), a heap buffer's bytes copied into the staging block.
      *
      * @param i the slot
-     * @param buffer the caller's buffer; the region is position to position + length
+     * @param buffer the payload, position to position + length
      * @param length bytes
-     * @param copyIn whether to copy a heap buffer's bytes into the scratch (for sends)
-     * @return the address
+     * @return the address, or -1 if a heap payload does not fit the staging left in this batch
      */
-    long payloadAddress(int i, ByteBuffer buffer, int length, boolean copyIn) {
-        long address;
+    long sendAddress(int i, ByteBuffer buffer, int length) {
         if (buffer.isDirect()) {
-            if (lastBuffer[i] != buffer) {
-                lastAddress[i] = DirectMemory.address(buffer);
-                lastBuffer[i] = buffer;
-            }
-            address = lastAddress[i] + buffer.position();
-        } else {
-            ByteBuffer s = scratch(i, length);
-            if (copyIn) {
-                s.put(0, buffer, buffer.position(), length);
-            }
-            address = scratchAddress[i];
+            return payloadAddresses.indexZero(i, buffer) + buffer.position();
         }
-        return address;
+        int at = stage(length);
+        if (at < 0) {
+            return -1;
+        }
+        if (length > 0) {
+            staging.put(at, buffer, buffer.position(), length);
+        }
+        stagedAt[i] = at;
+        return stagingBase + at;
     }
 
     /**
-     * Copies what the kernel wrote into slot {@code i}'s scratch back to a heap buffer.
+     * Returns where the kernel should write slot {@code i}'s payload: a direct buffer in place, a
+     * heap buffer through the staging block ({@link #copyOut} copies it over).
      *
      * @param i the slot
-     * @param buffer the caller's heap buffer
+     * @param buffer the destination, from its position
+     * @param length bytes the region holds
+     * @return the address, or -1 if a heap region does not fit the staging left in this batch
+     * @throws ReadOnlyBufferException if the buffer is read-only
+     */
+    long receiveAddress(int i, ByteBuffer buffer, int length) {
+        if (buffer.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        if (buffer.isDirect()) {
+            return payloadAddresses.indexZero(i, buffer) + buffer.position();
+        }
+        int at = stage(length);
+        if (at < 0) {
+            return -1;
+        }
+        stagedAt[i] = at;
+        return stagingBase + at;
+    }
+
+    /**
+     * Returns the staging block, taking it from the pool on first use, for an owner that lays its
+     * own regions out in it (the batching connection's receive windows). Staged payloads and such
+     * regions must not be in use at the same time.
+     *
+     * @return the staging block
+     */
+    ByteBuffer stagingBlock() {
+        if (staging == null) {
+            staging = pool.acquire(stagingSize);
+            stagingBase = DirectMemory.address(staging);
+        }
+        return staging;
+    }
+
+    /** Reserves {@code length} staging bytes (8-byte aligned); returns their offset or -1. */
+    private int stage(int length) {
+        int at = stagingUsed;
+        if (at + length > stagingSize) {
+            return -1;
+        }
+        stagingBlock();
+        stagingUsed = Math.min(stagingSize, (at + length + 7) & ~7);
+        return at;
+    }
+
+    /**
+     * Copies what the kernel wrote into slot {@code i}'s staged region to a heap buffer (nothing for
+     * a direct buffer, which received in place).
+     *
+     * @param i the slot
+     * @param buffer the caller's buffer, filled from its position (which does not move)
      * @param length bytes to copy
      */
     void copyOut(int i, ByteBuffer buffer, int length) {
         if (!buffer.isDirect() && length > 0) {
-            buffer.put(buffer.position(), scratch[i], 0, length);
+            buffer.put(buffer.position(), staging, stagedAt[i], length);
         }
-    }
-
-    private ByteBuffer scratch(int i, int length) {
-        ByteBuffer s = scratch[i];
-        if (s == null || s.capacity() < length) {
-            s = DirectMemory.allocate(Math.max(length, 2048));
-            scratch[i] = s;
-            scratchAddress[i] = DirectMemory.address(s);
-        }
-        return s;
     }
 
     /**
@@ -160,13 +230,9 @@ final class Arena {
      */
     long control(int i, ByteBuffer control, int length, boolean copyIn) {
         if (control.isDirect()) {
-            if (lastControl[i] != control) {
-                lastControlAddress[i] = DirectMemory.address(control);
-                lastControl[i] = control;
-            }
-            return lastControlAddress[i];
+            return controlAddresses.indexZero(i, control);
         }
-        int at = controlOffset + i * CONTROL_SLOT;
+        int at = controlSlot(i);
         if (copyIn) {
             block.put(at, control, 0, length);
         }
@@ -182,7 +248,7 @@ final class Arena {
      */
     void copyControlOut(int i, ByteBuffer control, int length) {
         if (!control.isDirect() && length > 0) {
-            control.put(0, block, controlOffset + i * CONTROL_SLOT, length);
+            control.put(0, block, controlSlot(i), length);
         }
     }
 
@@ -193,14 +259,30 @@ final class Arena {
      * @param i the slot
      * @param payload the payload buffer
      * @param control the control buffer, or {@code null}
-     * @return the number of payload bytes the slot can hold
+     * @return the number of payload bytes the slot can hold, or -1 if a heap payload does not fit
+     *     the staging left in this batch (nothing was prepared)
+     * @throws ReadOnlyBufferException if a buffer is read-only
      */
     int prepareReceive(int i, ByteBuffer payload, ByteBuffer control) {
-        if (payload.isReadOnly()) {
-            throw new ReadOnlyBufferException();
-        }
         int length = payload.isDirect() ? payload.remaining() : Math.min(payload.remaining(), MAX_DATAGRAM);
-        payload(i, payload, length, false);
+        long address = receiveAddress(i, payload, length);
+        if (address < 0) {
+            return -1;
+        }
+        Iovec.set(block, iov(i), address, length);
+        setReceiveHeader(i, control);
+        return length;
+    }
+
+    /**
+     * Points slot {@code i}'s header at its iovec (set by the caller), its socket address slot and
+     * {@code control} (whole capacity, from index 0) or no control data.
+     *
+     * @param i the slot
+     * @param control the control buffer, or {@code null}
+     * @throws ReadOnlyBufferException if the control buffer is read-only
+     */
+    void setReceiveHeader(int i, ByteBuffer control) {
         long controlAddress = 0;
         int controlLength = 0;
         if (control != null && control.capacity() > 0) {
@@ -213,7 +295,6 @@ final class Arena {
         int m = mmsg(i);
         Msghdr.set(block, m, base + name(i), SockaddrIn6.SIZE, base + iov(i), 1, controlAddress, controlLength);
         Mmsghdr.clearLength(block, m);
-        return length;
     }
 
     /**
@@ -242,9 +323,16 @@ final class Arena {
      * @param nameLength its length
      * @param control the control buffer, or {@code null}
      * @param controlLength bytes of control to send
+     * @return whether the slot was prepared; false if a heap payload does not fit the staging left
      */
-    void prepareSend(int i, ByteBuffer payload, int nameSlot, int nameLength, ByteBuffer control, int controlLength) {
-        payload(i, payload, payload.remaining(), true);
+    boolean prepareSend(int i, ByteBuffer payload, int nameSlot, int nameLength, ByteBuffer control,
+            int controlLength) {
+        int length = payload.remaining();
+        long address = sendAddress(i, payload, length);
+        if (address < 0) {
+            return false;
+        }
+        Iovec.set(block, iov(i), address, length);
         long controlAddress = 0;
         if (control != null && controlLength > 0) {
             controlAddress = control(i, control, controlLength, true);
@@ -254,5 +342,6 @@ final class Arena {
         Msghdr.set(block, m, nameAddress, nameSlot < 0 ? 0 : nameLength, base + iov(i), 1, controlAddress,
                 controlAddress == 0 ? 0 : controlLength);
         Mmsghdr.clearLength(block, m);
+        return true;
     }
 }

@@ -15,6 +15,7 @@ import dev.batchudp.network.Network;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -111,16 +112,22 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     /** The kernel's {@code UIO_MAXIOV}: {@code recvmmsg}/{@code sendmmsg} handle at most this many. */
     public static final int MAX_BATCH_SIZE = 1024;
 
-    /** Datagrams one coalesced read may hold, for sizing the GRO read window (the kernel's 64). */
-    static final int GRO_SEGMENTS = 64;
-    /** Coalesced datagrams read per {@code recvmmsg} at least (bounded by the batch size). */
-    static final int MIN_GRO_READ = 4;
-    /** Coalesced datagrams read per {@code recvmmsg}: the windows this connection owns. */
+    /**
+     * Bytes of one receive window. A coalesced UDP read is one skb of less than 64 KiB:
+     * {@code skb_gro_receive()} (net/core/gro.c) stops growing a GRO packet before 65,536 bytes
+     * (the default {@code gro_max_size}), {@code udp_gro_complete()} (net/ipv4/udp_offload.c) writes
+     * its length into the 16-bit UDP length field, and a locally generated GSO send is refused above
+     * 0xFFFF bytes by {@code udp_sendmsg()} (net/ipv4/udp.c). Should a kernel ever deliver more, the
+     * read reports {@code MSG_TRUNC} and the datagrams beyond the window as truncated: nothing is
+     * written past it.
+     */
+    static final int WINDOW = 65_536;
+    /** Windows in the read region: 8 × 64 KiB = 512 KiB per socket. */
+    static final int READ_WINDOWS = 8;
+    /** Bytes through which a send stages heap buffers (direct ones are sent in place). */
+    static final int WRITE_STAGING = 256 << 10;
+    /** Messages one {@code recvmmsg} into the read region reads: its windows, bounded by the batch size. */
     private final int readWindows;
-    /** Smallest GRO window: a kernel-coalesced datagram never exceeds 64 KiB on loopback. */
-    static final int GRO_WINDOW_MIN = 65_536;
-    /** Largest GRO window: 64 datagrams of 65,535 bytes. */
-    static final int GRO_WINDOW_MAX = GRO_SEGMENTS * Arena.MAX_DATAGRAM;
 
     private static final Logger LOG = Logger.getLogger(LinuxBatchingConn.class.getName());
 
@@ -173,15 +180,16 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     private InetAddress lastSource;
     private int decodedIfIndex;
 
-    // ---- GRO read side, guarded by readLock ----
+    // ---- read region (GRO windows, lending), guarded by readLock ----
     private final GroSplit split;
-    /** One direct allocation holding every window back to back; null until the first GRO read. */
-    private ByteBuffer windowArena;
-    /** Slices of {@link #windowArena}, {@link #windowSize} bytes each. */
-    private final ByteBuffer[] windows;
-    private int windowSize;
     /**
-     * Lent buffers, one per slot: duplicates of {@link #windowArena} whose position and limit are
+     * The read region: {@link #readWindows} windows of {@link #WINDOW} bytes back to back, which is
+     * also the read arena's staging block for heap buffers. Taken on the first read that needs it.
+     */
+    private ByteBuffer region;
+    private long regionAddress;
+    /**
+     * Lent buffers, one per slot: duplicates of {@link #region} whose position and limit are
      * moved to the datagram, so that the same object goes to the same slot every time (a reader's
      * array keeps its references and G1 pays no write barrier per datagram).
      */
@@ -223,13 +231,13 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             throw new IllegalArgumentException("batch size " + batchSize + " outside 1-" + MAX_BATCH_SIZE);
         }
         this.batchSize = batchSize;
-        this.readArena = new Arena(batchSize);
-        this.writeArena = new Arena(batchSize);
+        int maxWindows = Math.min(batchSize, READ_WINDOWS);
+        this.readWindows = maxWindows;
+        this.readArena = new Arena(batchSize, maxWindows * WINDOW);
+        this.writeArena = new Arena(batchSize, WRITE_STAGING);
         this.plan = new GsoPlan(batchSize);
         this.lengths = new int[batchSize];
         this.addresses = new long[batchSize];
-        int maxWindows = Math.min(batchSize, Math.max(MIN_GRO_READ, windowsFor(batchSize)));
-        this.readWindows = maxWindows;
         this.split = new GroSplit(maxWindows);
         this.windowStored = new int[maxWindows];
         this.windowFlags = new int[maxWindows];
@@ -237,8 +245,9 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         this.windowSender = new InetSocketAddress[maxWindows];
         this.windowSource = new InetAddress[maxWindows];
         this.windowSourceIfIndex = new int[maxWindows];
-        this.windows = new ByteBuffer[maxWindows];
         this.slotViews = new ByteBuffer[batchSize];
+        // The arenas go back to the pool once the socket is closed and no call is using them.
+        socket.whenReleased(this::releaseMemory);
         this.sticky = socket.enablePacketInfo();
         this.txOffload = tryGso && probeGso(socket);
         this.rxOffload = tryGro && enableGro(socket);
@@ -280,9 +289,12 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         }
     }
 
-    /** {@code ceil(count / 64)}: kernel messages one GRO read asks for (upstream's window). */
-    static int windowsFor(int count) {
-        return Math.max(1, (count + GRO_SEGMENTS - 1) / GRO_SEGMENTS);
+    /** Returns the read and write memory to the pool; run once, after the socket's last call. */
+    private void releaseMemory() {
+        readArena.release();
+        writeArena.release();
+        region = null;
+        java.util.Arrays.fill(slotViews, null);
     }
 
     /**
@@ -375,27 +387,24 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     /**
      * {@inheritDoc}
      *
-     * <p>Here: with GRO on (the only case that lends), {@link #readBatchLending} copies nothing.
+     * <p>Here always: {@link #readBatchLending} lends the read region, where the kernel wrote.
      */
     @Override
     public boolean lendsBuffers() {
-        return rxOffload;
+        return true;
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Here every datagram is lent where the kernel put it, in the GRO windows: slot {@code i}
-     * always gets the same buffer object (a duplicate of the windows' one allocation) with its
-     * position and limit moved to the datagram, so nothing is allocated or copied per datagram.
-     *
-     * @throws UnsupportedOperationException if GRO is off ({@link #lendsBuffers()} is false)
+     * <p>Here every datagram is lent where the kernel put it, in the read region (the GRO windows,
+     * or without GRO one {@value #WINDOW}-byte window per datagram, so at most
+     * {@value #READ_WINDOWS} datagrams per call): slot {@code i} always gets the same buffer object
+     * (a duplicate of the region) with its position and limit moved to the datagram, so nothing is
+     * allocated or copied per datagram.
      */
     @Override
     public int readBatchLending(MessageBatch batch, int count) throws IOException {
-        if (!rxOffload) {
-            throw new UnsupportedOperationException("lending reads need UDP GRO, which is off on this socket");
-        }
         return read(batch, count, true);
     }
 
@@ -412,11 +421,34 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         socket.begin();
         readLock.lock();
         try {
-            return rxOffload ? readCoalesced(batch, count, lend) : receivePlain(batch, count);
+            return rxOffload ? readCoalesced(batch, count, lend) : receivePlain(batch, count, lend);
         } finally {
             readLock.unlock();
             socket.end();
+            // The kernel wrote into the caller's buffers and our blocks: keep them reachable until here.
+            Reference.reachabilityFence(batch);
+            Reference.reachabilityFence(this);
         }
+    }
+
+    /** Returns the read region, taking it from the pool on first use. */
+    private ByteBuffer region() {
+        if (region == null) {
+            region = readArena.stagingBlock();
+            regionAddress = DirectMemory.address(region);
+        }
+        return region;
+    }
+
+    /** Frames slot {@code k}'s lent view on {@code [from, from + length)} of the read region and lends it. */
+    private void lend(MessageBatch batch, int k, int from, int length) {
+        ByteBuffer view = slotViews[k];
+        if (view == null) {
+            view = region.duplicate();
+            slotViews[k] = view;
+        }
+        view.limit(from + length).position(from);
+        batch.lend(k, view);
     }
 
     /**
@@ -458,16 +490,31 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         }
     }
 
-    private int receivePlain(MessageBatch batch, int count) throws IOException {
+    /**
+     * A read with GRO off: into the caller's buffers (heap ones through the arena's staging, so
+     * fewer slots may be read when they are large), or with {@code lend} into one window per slot.
+     */
+    private int receivePlain(MessageBatch batch, int count, boolean lend) throws IOException {
         Arena arena = readArena;
         ByteBuffer block = arena.block;
+        arena.resetStaging();
+        if (lend) {
+            region();
+            count = Math.min(count, readWindows);
+        }
         for (int i = 0; i < count; i++) {
             ByteBuffer control = batch.control(i);
-            arena.prepareReceive(i, batch.buffer(i), control);
+            if (lend) {
+                Iovec.set(block, arena.iov(i), regionAddress + (long) i * WINDOW, Arena.MAX_DATAGRAM);
+                arena.setReceiveHeader(i, control);
+            } else if (arena.prepareReceive(i, batch.buffer(i), control) < 0) {
+                count = i; // staging full: read what fits now, the rest next call
+                break;
+            }
             if (sticky && control == null) {
                 // No caller buffer: receive the control data into the slot's own, for the source.
                 int hdr = arena.mmsg(i);
-                block.putLong(hdr + Msghdr.MSG_CONTROL, arena.base + controlSlot(arena, i));
+                block.putLong(hdr + Msghdr.MSG_CONTROL, arena.base + arena.controlSlot(i));
                 block.putLong(hdr + Msghdr.MSG_CONTROLLEN, Arena.CONTROL_SLOT);
             }
         }
@@ -477,9 +524,13 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             long length = Mmsghdr.length(block, off);
             int flags = Msghdr.flags(block, off);
             int controlLength = (int) Msghdr.controlLength(block, off);
-            ByteBuffer buffer = batch.buffer(i);
-            int capacity = buffer.isDirect() ? buffer.remaining() : Math.min(buffer.remaining(), Arena.MAX_DATAGRAM);
-            arena.copyOut(i, buffer, (int) Math.min(length, capacity));
+            if (lend) {
+                lend(batch, i, i * WINDOW, (int) Math.min(length, Arena.MAX_DATAGRAM));
+            } else {
+                ByteBuffer buffer = batch.buffer(i);
+                int capacity = buffer.isDirect() ? buffer.remaining() : Math.min(buffer.remaining(), Arena.MAX_DATAGRAM);
+                arena.copyOut(i, buffer, (int) Math.min(length, capacity));
+            }
             ByteBuffer control = batch.control(i);
             if (control != null && controlLength > 0) {
                 arena.copyControlOut(i, control, controlLength);
@@ -487,7 +538,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             InetAddress source = null;
             if (sticky && controlLength > 0) {
                 boolean inCaller = control != null && control.isDirect();
-                source = decodeSource(inCaller ? control : block, inCaller ? 0 : controlSlot(arena, i),
+                source = decodeSource(inCaller ? control : block, inCaller ? 0 : arena.controlSlot(i),
                         Math.min(controlLength, inCaller ? control.capacity() : Arena.CONTROL_SLOT));
             }
             batch.set(i, (int) length, flags, control == null ? 0 : controlLength,
@@ -501,17 +552,12 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
      * read into the windows.
      */
     private int readCoalesced(MessageBatch batch, int count, boolean lend) throws IOException {
-        if (!split.hasNext()) {
-            // Windows of 64 x the largest datagram the caller can take; when lending, any datagram.
-            int largest = lend ? Arena.MAX_DATAGRAM : 0;
-            for (int i = 0; !lend && i < count; i++) {
-                ByteBuffer b = batch.buffer(i);
-                if (b.isReadOnly()) {
-                    throw new ReadOnlyBufferException();
-                }
-                largest = Math.max(largest, b.remaining());
+        for (int i = 0; !lend && i < count; i++) {
+            if (batch.buffer(i).isReadOnly()) {
+                throw new ReadOnlyBufferException();
             }
-            ensureWindows((int) Math.min(GRO_WINDOW_MAX, Math.max(GRO_WINDOW_MIN, (long) GRO_SEGMENTS * largest)));
+        }
+        if (!split.hasNext()) {
             receiveCoalesced();
         }
         return deliverSegments(batch, count, lend);
@@ -525,10 +571,11 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         int w = readWindows;
         Arena arena = readArena;
         ByteBuffer block = arena.block;
+        region();
         for (int i = 0; i < w; i++) {
-            arena.payload(i, windows[i], windowSize, false);
+            Iovec.set(block, arena.iov(i), regionAddress + (long) i * WINDOW, WINDOW);
             Msghdr.set(block, arena.mmsg(i), arena.base + arena.name(i), SockaddrIn6.SIZE, arena.base + arena.iov(i), 1,
-                    arena.base + controlSlot(arena, i), Arena.CONTROL_SLOT);
+                    arena.base + arena.controlSlot(i), Arena.CONTROL_SLOT);
             Mmsghdr.clearLength(block, arena.mmsg(i));
         }
         int n = recvmmsg(arena, w);
@@ -542,13 +589,13 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                 LOG.log(Level.WARNING, "control data truncated on {0}: a coalesced datagram may be delivered unsplit",
                         socket.localAddress());
             }
-            int gso = controlLength > 0 ? UdpCmsgs.groSegmentSize(block, controlSlot(arena, i), controlLength) : 0;
+            int gso = controlLength > 0 ? UdpCmsgs.groSegmentSize(block, arena.controlSlot(i), controlLength) : 0;
             int total = (int) Math.min(length, Integer.MAX_VALUE);
-            windowStored[i] = Math.min(total, windowSize);
+            windowStored[i] = Math.min(total, WINDOW);
             windowFlags[i] = flags & MSG_CTRUNC;
             windowControlLength[i] = controlLength;
             windowSender[i] = arena.addresses.lookup(i, block, arena.name(i));
-            windowSource[i] = sticky && controlLength > 0 ? decodeSource(block, controlSlot(arena, i), controlLength) : null;
+            windowSource[i] = sticky && controlLength > 0 ? decodeSource(block, arena.controlSlot(i), controlLength) : null;
             windowSourceIfIndex[i] = decodedIfIndex;
             split.set(i, total, gso);
         }
@@ -574,22 +621,6 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         return lastSource;
     }
 
-    private static int controlSlot(Arena arena, int i) {
-        return arena.controlOffset + i * Arena.CONTROL_SLOT;
-    }
-
-    private void ensureWindows(int size) {
-        if (windowArena == null || size > windowSize) {
-            // First read, or (rarely) the caller's buffers got bigger: nothing is pending here.
-            windowSize = size;
-            windowArena = DirectMemory.allocate(Math.multiplyExact(windows.length, size));
-            for (int i = 0; i < windows.length; i++) {
-                windows[i] = windowArena.slice(i * size, size);
-            }
-            java.util.Arrays.fill(slotViews, null);
-        }
-    }
-
     /**
      * Delivers the next segments of the last coalesced read into the batch's slots: copied into
      * the slots' buffers, or with {@code lend}, as views of the windows put in their place.
@@ -606,8 +637,8 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             InetSocketAddress sender = windowSender[w];
             InetAddress source = windowSource[w];
             int ifIndex = windowSourceIfIndex[w];
-            ByteBuffer window = windows[w];
-            int base = w * windowSize;
+            ByteBuffer window = region;
+            int base = w * WINDOW;
             do {
                 split.next();
                 int off = split.segmentOffset;
@@ -616,18 +647,12 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                 int copy;
                 if (lend) {
                     copy = Math.min(len, available);
-                    ByteBuffer view = slotViews[k];
-                    if (view == null) {
-                        view = windowArena.duplicate();
-                        slotViews[k] = view;
-                    }
-                    view.limit(base + off + copy).position(base + off);
-                    batch.lend(k, view);
+                    lend(batch, k, base + off, copy);
                 } else {
                     ByteBuffer dst = batch.buffer(k);
                     copy = Math.min(Math.min(len, dst.remaining()), available);
                     if (copy > 0) {
-                        dst.put(dst.position(), window, off, copy);
+                        dst.put(dst.position(), window, base + off, copy);
                     }
                 }
                 int controlLength = 0;
@@ -636,7 +661,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                     if (control.isReadOnly()) {
                         throw new ReadOnlyBufferException();
                     }
-                    controlLength = UdpCmsgs.copyWithoutGro(block, controlSlot(readArena, w), messageControl, control);
+                    controlLength = UdpCmsgs.copyWithoutGro(block, readArena.controlSlot(w), messageControl, control);
                 }
                 batch.set(k, len, copy < len ? messageFlags | MSG_TRUNC : messageFlags, controlLength, sender,
                         source, ifIndex);
@@ -700,37 +725,43 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             return true;
         }
         int limit = LinuxUdpSocket.limitFor(dest);
-        int sendable = count;
+        int done = 0;
+        boolean oversize = false;
         boolean refused = false;
         socket.begin();
         writeLock.lock();
         try {
-            // One pass over the caller's buffers: lengths and addresses, up to the first oversize one.
             Arena arena = writeArena;
-            for (int i = 0; i < count; i++) {
-                ByteBuffer b = bufs[offset + i];
-                int length = b.remaining();
-                if (length > limit) {
-                    sendable = i;
-                    break;
-                }
-                lengths[i] = length;
-                addresses[i] = arena.payloadAddress(i, b, length, true);
-            }
-            if (sendable > 0) {
-                srcLen = source == null ? 0 : encodeSource(source, sourceIfIndex);
-                sourceRefused = false;
-                int nameLength = arena.encodeName(0, dest, socket.inet6);
-                int entries = txOffload && sendable > 1 ? plan.plan(lengths, sendable, limit, null) : sendable;
-                if (entries < sendable) {
-                    sendSegmented(arena, entries, sendable, nameLength, bufs, offset);
-                } else {
-                    setIovecs(arena, 0, sendable);
-                    for (int i = 0; i < sendable; i++) {
-                        setEntry(arena, i, i, 1, nameLength, 0);
+            srcLen = source == null ? 0 : encodeSource(source, sourceIfIndex);
+            sourceRefused = false;
+            int nameLength = arena.encodeName(0, dest, socket.inet6);
+            while (done < count && !oversize) {
+                // One pass over the caller's buffers: lengths and addresses, up to the first oversize
+                // one or, for heap buffers, until the staging is full (then the rest goes next round).
+                arena.resetStaging();
+                int staged = 0;
+                for (int i = done; i < count; i++) {
+                    ByteBuffer b = bufs[offset + i];
+                    int length = b.remaining();
+                    if (length > limit) {
+                        oversize = true;
+                        break;
                     }
-                    sendTracked(arena, sendable, bufs, offset, false);
+                    long address = arena.sendAddress(staged, b, length);
+                    if (address < 0) {
+                        break;
+                    }
+                    lengths[staged] = length;
+                    addresses[staged] = address;
+                    staged++;
                 }
+                if (staged == 0 && !oversize) {
+                    throw new IllegalStateException("staging of " + WRITE_STAGING + " bytes holds no datagram");
+                }
+                if (staged > 0) {
+                    sendStaged(arena, staged, nameLength, limit, bufs, offset + done);
+                }
+                done += staged;
             }
         } finally {
             refused = sourceRefused;
@@ -738,11 +769,29 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             sourceFailure = null;
             writeLock.unlock();
             socket.end();
+            // The kernel read the caller's buffers and our blocks: keep them reachable until here.
+            Reference.reachabilityFence(bufs);
+            Reference.reachabilityFence(this);
         }
-        if (sendable < count) {
-            throw new DatagramTooLargeException(bufs[offset + sendable].remaining(), limit);
+        if (oversize) {
+            throw new DatagramTooLargeException(bufs[offset + done].remaining(), limit);
         }
         return !refused;
+    }
+
+    /** Sends the {@code staged} datagrams whose lengths and addresses are in place, coalesced where GSO allows. */
+    private void sendStaged(Arena arena, int staged, int nameLength, int limit, ByteBuffer[] bufs, int offset)
+            throws IOException {
+        int entries = txOffload && staged > 1 ? plan.plan(lengths, staged, limit, null) : staged;
+        if (entries < staged) {
+            sendSegmented(arena, entries, staged, nameLength, bufs, offset);
+        } else {
+            setIovecs(arena, 0, staged);
+            for (int i = 0; i < staged; i++) {
+                setEntry(arena, i, i, 1, nameLength, 0);
+            }
+            sendTracked(arena, staged, bufs, offset, false);
+        }
     }
 
     /** Encodes the packet-info record of a source into {@link #srcCmsg}; returns its size or 0. */
@@ -806,7 +855,6 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         return sticky;
     }
 
-    /** Points entry {@code e} at datagrams {@code first..first+segments} (their iovecs are contiguous). */
     /** Points the iovecs of datagrams {@code [from, to)} at {@link #addresses}/{@link #lengths}, one each. */
     private void setIovecs(Arena arena, int from, int to) {
         ByteBuffer block = arena.block;
@@ -847,7 +895,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
 
     private void setEntry(Arena arena, int e, int first, int segments, int nameLength, int segmentSize) {
         ByteBuffer block = arena.block;
-        int at = controlSlot(arena, e);
+        int at = arena.controlSlot(e);
         int controlLength = 0;
         if (srcLen > 0) {
             // The packet-info record first (32 or 40 bytes, so UDP_SEGMENT stays 8-byte aligned).
@@ -879,38 +927,43 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             return;
         }
         if (merged) {
-            // The fallback sends one iovec per datagram again (heap buffers' scratch copies are still
+            // The fallback sends one iovec per datagram again (heap buffers' staged copies are still
             // in place).
             setIovecs(arena, plan.first(failed), datagrams);
         }
         IOException cause = gsoFailure;
         gsoFailure = null;
-        boolean disable = !(cause instanceof DatagramTooLargeException);
         gsoFallbacks.increment();
-        if (disable) {
-            disableGso(cause);
-        } else {
-            LOG.log(Level.FINE, "segmented send on {0} refused with EMSGSIZE; resending {1} datagrams unsegmented",
-                    new Object[] {socket.localAddress(), datagrams - plan.first(failed)});
-        }
-        // Entries before the failing one went out; resend the rest one datagram per entry.
+        // Entries before the failing one went out; resend the rest one datagram per entry, keeping
+        // the source. If the kernel then refuses the source, the source was the problem, not GSO.
         int from = plan.first(failed);
         int rest = datagrams - from;
         for (int k = 0; k < rest; k++) {
             setEntry(arena, k, from + k, 1, nameLength, 0);
         }
+        boolean sourceRefusedBefore = sourceRefused;
+        IOException resendFailure = null;
         try {
             sendTracked(arena, rest, bufs, offset + from, false);
-        } catch (ClosedChannelException | DatagramTooLargeException e) {
-            e.addSuppressed(cause);
-            throw e;
         } catch (IOException e) {
-            if (disable) {
-                throw new UdpGsoDisabledException(socket.localAddress(), cause, e);
-            }
-            e.addSuppressed(cause);
-            throw e;
+            resendFailure = e;
         }
+        boolean disable = !(cause instanceof DatagramTooLargeException) && !(sourceRefused && !sourceRefusedBefore);
+        if (disable) {
+            disableGso(cause);
+        } else {
+            LOG.log(Level.FINE, "segmented send on {0} refused ({1}); resent {2} datagrams unsegmented",
+                    new Object[] {socket.localAddress(), cause.getMessage(), rest});
+        }
+        if (resendFailure == null) {
+            return;
+        }
+        if (disable && !(resendFailure instanceof ClosedChannelException)
+                && !(resendFailure instanceof DatagramTooLargeException)) {
+            throw new UdpGsoDisabledException(socket.localAddress(), cause, resendFailure);
+        }
+        resendFailure.addSuppressed(cause);
+        throw resendFailure;
     }
 
     private void disableGso(IOException cause) {
@@ -991,20 +1044,33 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             writeLock.lock();
             try {
                 Arena arena = writeArena;
-                for (int i = 0; i < sendable; i++) {
-                    Message m = msgs[i];
-                    int nameSlot = -1;
-                    int nameLength = 0;
-                    if (m.address() != null) {
-                        nameSlot = i;
-                        nameLength = arena.encodeName(i, m.address(), socket.inet6);
+                int done = 0;
+                while (done < sendable) {
+                    // Heap payloads are staged; when the staging is full, send what is prepared first.
+                    arena.resetStaging();
+                    int prepared = 0;
+                    for (int i = done; i < sendable; i++) {
+                        Message m = msgs[i];
+                        int nameSlot = -1;
+                        int nameLength = 0;
+                        if (m.address() != null) {
+                            nameSlot = prepared;
+                            nameLength = arena.encodeName(prepared, m.address(), socket.inet6);
+                        }
+                        if (!arena.prepareSend(prepared, m.buffer(), nameSlot, nameLength, m.control(),
+                                m.controlLength())) {
+                            break;
+                        }
+                        prepared++;
                     }
-                    arena.prepareSend(i, m.buffer(), nameSlot, nameLength, m.control(), m.controlLength());
+                    sendAll(arena, prepared, null, done, msgs, false, 0);
+                    done += prepared;
                 }
-                sendAll(arena, sendable, null, 0, msgs, false, 0);
             } finally {
                 writeLock.unlock();
                 socket.end();
+                Reference.reachabilityFence(msgs);
+                Reference.reachabilityFence(this);
             }
         }
         if (sendable < count) {
@@ -1014,7 +1080,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
 
     /**
      * Sends the {@code count} entries prepared in {@code arena}, continuing partial sends.
-     * {@code bufs} (from {@code offset}) or {@code msgs} give the sizes for error reports; with
+     * {@code bufs} or {@code msgs} (from {@code offset}) give the sizes for error reports; with
      * {@code planned}, entries follow {@link #plan} and sizes are its first datagrams'.
      *
      * @return -1 when all were sent; with {@code planned}, the index of a segmented entry that failed
@@ -1042,18 +1108,21 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
                 }
                 continue;
             } catch (IOException e) {
-                if (srcLen > 0 && isSourceFailure(e) && !socket.isClosed()) {
-                    sourceFailure = e;
-                    return sent;
-                }
+                // A segmented entry's failure is first taken as GSO's (EINVAL is also how IPv6 refuses
+                // a source): the fallback resends unsegmented with the source, and only if that fails
+                // too is the source dropped. So a GSO failure never costs a valid source.
                 if (planned && plan.count(sent) > 1 && isGsoFailure(e) && !socket.isClosed()) {
                     gsoFailure = e;
+                    return sent;
+                }
+                if (srcLen > 0 && isSourceFailure(e) && !socket.isClosed()) {
+                    sourceFailure = e;
                     return sent;
                 }
                 if (e instanceof DatagramTooLargeException) {
                     int first = planned ? plan.first(sent) : sent;
                     throw LinuxUdpSocket.tooLarge(bufs != null ? bufs[offset + first].remaining()
-                            : msgs[first].buffer().remaining(), (DatagramTooLargeException) e);
+                            : msgs[offset + first].buffer().remaining(), (DatagramTooLargeException) e);
                 }
                 if (LinuxUdpSocket.isNoBuffers(e)) {
                     // The first remaining entry could not be queued (full interface queue): drop

@@ -186,4 +186,14 @@ public final class LinuxConstants {
     // ---- sizes derived from the above -----------------------------------------------------------
     /** {@code CMSG_SPACE(sizeof(uint16_t))}: room for one {@code UDP_SEGMENT} control message. */
     public static final int GSO_CONTROL_SIZE = Cmsghdr.space(2);
+    /** {@code sizeof(struct in_pktinfo)}: {@code ipi_ifindex}, {@code ipi_spec_dst}, {@code ipi_addr} (ip(7)). */
+    public static final int IN_PKTINFO_SIZE = 12;
+    /** {@code sizeof(struct in6_pktinfo)}: {@code ipi6_addr}, {@code ipi6_ifindex} (ipv6(7)). */
+    public static final int IN6_PKTINFO_SIZE = 20;
+    /**
+     * Control bytes an upgraded socket can receive with one datagram: the larger packet-info record
+     * ({@code CMSG_SPACE(sizeof(struct in6_pktinfo))} = 40; the IPv4 one takes 32) and the
+     * {@code UDP_GRO} record ({@code CMSG_SPACE(sizeof(int))} = 24, udp(7)): 64 bytes on 64-bit Linux.
+     */
+    public static final int RECEIVE_CONTROL_SIZE = Cmsghdr.space(IN6_PKTINFO_SIZE) + Cmsghdr.space(4);
 }

@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.lang.ref.Reference;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -98,8 +99,10 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket, Socket
 
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final Arena receiveArena = new Arena(1);
-    private final Arena sendArena = new Arena(1);
+    private final Arena receiveArena = new Arena(1, Arena.MAX_DATAGRAM);
+    private final Arena sendArena = new Arena(1, Arena.MAX_DATAGRAM);
+    /** Run once the fds are closed and no call is in flight: owners give their memory back. */
+    private final java.util.List<Runnable> onRelease = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private LinuxUdpSocket(Syscalls sys, Network network, UdpFamily family, int fd, int eventFd, boolean inet6,
             boolean dualStack, InetSocketAddress localAddress, InetSocketAddress remote, Runnable onClose) {
@@ -258,6 +261,34 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket, Socket
         if (state.compareAndSet(CLOSED, CLOSED | RELEASED)) {
             sys.close(fd);
             sys.close(eventFd);
+            receiveArena.release();
+            sendArena.release();
+            for (Runnable r : onRelease) {
+                if (onRelease.remove(r)) { // whoever removes an action runs it: exactly once
+                    runReleaseAction(r);
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} once this socket is released: closed, with no native call in flight, so
+     * no system call can still use memory the action frees. Runs it at once if that is already so.
+     *
+     * @param action what to run, on the thread that ends the last call (or closes)
+     */
+    void whenReleased(Runnable action) {
+        onRelease.add(Objects.requireNonNull(action, "action"));
+        if (isReleased() && onRelease.remove(action)) {
+            runReleaseAction(action);
+        }
+    }
+
+    private static void runReleaseAction(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "release action failed", e);
         }
     }
 
@@ -486,6 +517,8 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket, Socket
         } finally {
             receiveLock.unlock();
             end();
+            Reference.reachabilityFence(dst);
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -548,6 +581,8 @@ public final class LinuxUdpSocket implements UdpConnection, NativeSocket, Socket
         } finally {
             sendLock.unlock();
             end();
+            Reference.reachabilityFence(src);
+            Reference.reachabilityFence(this);
         }
     }
 

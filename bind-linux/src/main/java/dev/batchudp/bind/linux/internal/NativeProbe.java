@@ -3,6 +3,8 @@ package dev.batchudp.bind.linux.internal;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.*;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 
 /**
  * Finds out, once, what this kernel offers, by opening a real UDP socket (as Netty's {@code Epoll}
@@ -28,9 +30,16 @@ public record NativeProbe(boolean gso, boolean gro) {
         try {
             int efd = sys.eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
             sys.close(efd);
-            Arena arena = new Arena(1);
-            arena.prepareReceive(0, DirectMemory.allocate(16), null);
-            int n = sys.recvmmsg(fd, arena.base, 1, MSG_DONTWAIT);
+            Arena arena = new Arena(1, Arena.MAX_DATAGRAM);
+            ByteBuffer payload = DirectMemory.allocate(16);
+            int n;
+            try {
+                arena.prepareReceive(0, payload, null);
+                n = sys.recvmmsg(fd, arena.base, 1, MSG_DONTWAIT);
+            } finally {
+                Reference.reachabilityFence(payload);
+                arena.release();
+            }
             if (n != Syscalls.WOULD_BLOCK) {
                 throw new IOException("recvmmsg on an empty socket returned " + n + " instead of EAGAIN");
             }

@@ -3,6 +3,7 @@ package dev.batchudp.bind.linux.internal;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.*;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -245,14 +246,18 @@ public final class Syscalls {
         ByteBuffer scratch = DirectMemory.allocate(8);
         scratch.putInt(0, value);
         long address = DirectMemory.address(scratch);
-        for (;;) {
-            if (libc.setsockopt(fd, level, name, address, 4) == 0) {
-                return 0;
+        try {
+            for (;;) {
+                if (libc.setsockopt(fd, level, name, address, 4) == 0) {
+                    return 0;
+                }
+                int err = errno.getAsInt();
+                if (!Errors.isInterrupted(err)) {
+                    return err;
+                }
             }
-            int err = errno.getAsInt();
-            if (!Errors.isInterrupted(err)) {
-                return err;
-            }
+        } finally {
+            Reference.reachabilityFence(scratch); // the kernel read it through a bare address
         }
     }
 
@@ -268,13 +273,17 @@ public final class Syscalls {
     public int getsockoptInt(int fd, int level, int name) throws IOException {
         ByteBuffer scratch = DirectMemory.allocate(16);
         long address = DirectMemory.address(scratch);
-        for (;;) {
-            scratch.putInt(0, 0);
-            scratch.putInt(8, 4); // socklen_t optlen
-            if (libc.getsockopt(fd, level, name, address, address + 8) == 0) {
-                return scratch.getInt(0);
+        try {
+            for (;;) {
+                scratch.putInt(0, 0);
+                scratch.putInt(8, 4); // socklen_t optlen
+                if (libc.getsockopt(fd, level, name, address, address + 8) == 0) {
+                    return scratch.getInt(0);
+                }
+                retryOrThrow("getsockopt");
             }
-            retryOrThrow("getsockopt");
+        } finally {
+            Reference.reachabilityFence(scratch);
         }
     }
 
@@ -290,6 +299,14 @@ public final class Syscalls {
         ByteBuffer addr = DirectMemory.allocate(SockaddrIn6.SLOT);
         int len = SocketAddressCodec.encode(addr, 0, local, inet6);
         long address = DirectMemory.address(addr);
+        try {
+            bind(fd, address, len, local);
+        } finally {
+            Reference.reachabilityFence(addr);
+        }
+    }
+
+    private void bind(int fd, long address, int len, InetSocketAddress local) throws IOException {
         for (;;) {
             if (libc.bind(fd, address, len) == 0) {
                 return;
@@ -320,11 +337,15 @@ public final class Syscalls {
         ByteBuffer addr = DirectMemory.allocate(SockaddrIn6.SLOT);
         int len = SocketAddressCodec.encode(addr, 0, remote, inet6);
         long address = DirectMemory.address(addr);
-        for (;;) {
-            if (libc.connect(fd, address, len) == 0) {
-                return;
+        try {
+            for (;;) {
+                if (libc.connect(fd, address, len) == 0) {
+                    return;
+                }
+                retryOrThrow("connect");
             }
-            retryOrThrow("connect");
+        } finally {
+            Reference.reachabilityFence(addr);
         }
     }
 
@@ -338,12 +359,16 @@ public final class Syscalls {
     public InetSocketAddress getsockname(int fd) throws IOException {
         ByteBuffer addr = DirectMemory.allocate(SockaddrIn6.SLOT + 8);
         long address = DirectMemory.address(addr);
-        for (;;) {
-            addr.putInt(SockaddrIn6.SLOT, SockaddrIn6.SLOT);
-            if (libc.getsockname(fd, address, address + SockaddrIn6.SLOT) == 0) {
-                return SocketAddressCodec.decode(addr, 0);
+        try {
+            for (;;) {
+                addr.putInt(SockaddrIn6.SLOT, SockaddrIn6.SLOT);
+                if (libc.getsockname(fd, address, address + SockaddrIn6.SLOT) == 0) {
+                    return SocketAddressCodec.decode(addr, 0);
+                }
+                retryOrThrow("getsockname");
             }
-            retryOrThrow("getsockname");
+        } finally {
+            Reference.reachabilityFence(addr);
         }
     }
 
@@ -489,7 +514,9 @@ public final class Syscalls {
      */
     public String unameRelease() throws IOException {
         ByteBuffer buf = DirectMemory.allocate(UTSNAME_SIZE);
-        if (libc.uname(DirectMemory.address(buf)) != 0) {
+        int result = libc.uname(DirectMemory.address(buf));
+        Reference.reachabilityFence(buf);
+        if (result != 0) {
             throw fail("uname", errno.getAsInt());
         }
         StringBuilder release = new StringBuilder();

@@ -132,13 +132,4 @@ class GroSplitTest {
         assertThat(GroSplit.segments(64 * 1200, 1200)).isEqualTo(64);
     }
 
-    @Test
-    void groReadWindowIsCeilOfCountOver64() {
-        // batchudp's TestGroReadBatchSize: 1→1, 2→1, 64→1, 65→2, 128→2.
-        assertThat(LinuxBatchingConn.windowsFor(1)).isEqualTo(1);
-        assertThat(LinuxBatchingConn.windowsFor(2)).isEqualTo(1);
-        assertThat(LinuxBatchingConn.windowsFor(64)).isEqualTo(1);
-        assertThat(LinuxBatchingConn.windowsFor(65)).isEqualTo(2);
-        assertThat(LinuxBatchingConn.windowsFor(128)).isEqualTo(2);
-    }
 }

@@ -310,14 +310,25 @@ class GsoGroTest {
     }
 
     @Test
-    void lendingNeedsGroAndMixesWithCopyingReads() throws IOException {
-        try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, false)) {
-            assertThat(rx.lendsBuffers()).isFalse();
-            assertThatThrownBy(() -> rx.readBatchLending(new MessageBatch(1).buffers(new ByteBuffer[1]), 1))
-                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("GRO");
+    void lendingWithoutGroReadsOneWindowPerDatagram() throws IOException {
+        try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, false); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, false)) {
+            assertThat(rx.lendsBuffers()).isTrue();
             assertThatThrownBy(() -> rx.readBatch(new MessageBatch(2).buffers(new ByteBuffer[2]), 3))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
+            int[] lengths = {0, 1, 1200, 65_507, 7, 1200, 1200, 3, 9000, 2, 1};
+            tx.writeBatch(buffers(lengths, true), 0, lengths.length, rx.localAddress());
+            sendSentinel(tx, rx.localAddress());
+            List<ByteBuffer> lent = new ArrayList<>();
+            List<Got> got = readToSentinelLending(rx, BATCH, lent);
+            assertExactly(got, lengths, tx.localAddress());
+            // One window of the read region per datagram: at most READ_WINDOWS lent buffers in all.
+            assertThat(new java.util.HashSet<>(lent.stream().map(System::identityHashCode).toList()))
+                    .hasSizeLessThanOrEqualTo(LinuxBatchingConn.READ_WINDOWS);
         }
+    }
+
+    @Test
+    void lendingMixesWithCopyingReads() throws IOException {
         try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, true)) {
             int[] lengths = repeat(BATCH, 1200);
             tx.writeBatch(buffers(lengths, true), 0, BATCH, rx.localAddress());

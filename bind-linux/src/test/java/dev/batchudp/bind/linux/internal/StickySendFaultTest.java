@@ -22,9 +22,11 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * Fault injection for sticky sends and marks: a refused source ({@code EINVAL}, as IPv6 reports a
- * vanished address) is dropped before GSO is blamed; a refused resend then falls back as GSO does;
- * {@code SO_MARK} without the privilege names {@code CAP_NET_ADMIN}.
+ * Fault injection for sticky sends and marks. A segmented entry refused with {@code EINVAL} is
+ * resent unsegmented <em>with</em> its source first: if that goes through, GSO was at fault (it is
+ * turned off and the source kept); if the source is refused again ({@code EINVAL} is also how IPv6
+ * reports a vanished address), the source is dropped and GSO stays on. {@code SO_MARK} without the
+ * privilege names {@code CAP_NET_ADMIN}.
  */
 @EnabledOnOs(OS.LINUX)
 @Timeout(20)
@@ -66,6 +68,35 @@ class StickySendFaultTest {
         });
     }
 
+    /** Syscalls whose sendmmsg fails with EINVAL whenever its first entry carries UDP_SEGMENT (as with SO_NO_CHECK). */
+    private static Syscalls refusingSegmented(AtomicInteger refusals) {
+        Syscalls real = Syscalls.system();
+        ThreadLocal<Integer> fake = ThreadLocal.withInitial(() -> 0);
+        LibC libc = new DelegatingLibC(real.libc()) {
+            @Override
+            public int sendmmsg(int fd, long vec, int vlen, int flags) {
+                ByteBuffer hdr = read(vec, Msghdr.SIZE);
+                long control = hdr.getLong(Msghdr.MSG_CONTROL);
+                long controlLength = hdr.getLong(Msghdr.MSG_CONTROLLEN);
+                if (control != 0 && controlLength >= Cmsghdr.SIZE) {
+                    ByteBuffer c = read(control, (int) Math.min(controlLength, 128));
+                    if (UdpCmsgs.find(c, 0, c.capacity(), LinuxConstants.SOL_UDP, LinuxConstants.UDP_SEGMENT,
+                            LinuxConstants.SOL_UDP, LinuxConstants.UDP_SEGMENT, 2) >= 0) {
+                        refusals.incrementAndGet();
+                        fake.set(EINVAL);
+                        return -1;
+                    }
+                }
+                fake.set(0);
+                return delegate.sendmmsg(fd, vec, vlen, flags);
+            }
+        };
+        return new Syscalls(libc, () -> {
+            int f = fake.get();
+            return f != 0 ? f : real.errnoSource().getAsInt();
+        });
+    }
+
     /** Copies native memory (the first mmsghdr, its control data) for inspection. */
     private static ByteBuffer read(long address, int length) {
         byte[] bytes = new byte[length];
@@ -93,8 +124,9 @@ class StickySendFaultTest {
     @Test
     void refusedSourceIsDroppedAndGsoStaysOn() throws IOException {
         AtomicInteger refusals = new AtomicInteger();
-        LinuxUdpSocket s = LinuxUdpSocket.open(refusingPktinfo(refusals, 1, false), NETWORK, UdpFamily.UDP4,
-                ipv4Loopback(0), null, null);
+        // Every entry carrying the source is refused, segmented or not: the source is at fault.
+        LinuxUdpSocket s = LinuxUdpSocket.open(refusingPktinfo(refusals, Integer.MAX_VALUE, false), NETWORK,
+                UdpFamily.UDP4, ipv4Loopback(0), null, null);
         try (LinuxBatchingConn conn = new LinuxBatchingConn(s, 32);
                 DatagramChannel peer = DatagramChannel.open().bind(ipv4Loopback(0))) {
             boolean gso = conn.txOffload();
@@ -102,28 +134,40 @@ class StickySendFaultTest {
                     InetAddress.getByName("127.0.0.2"), 1);
             assertThat(kept).isFalse();
             receiveAll(peer, 10);
-            assertThat(refusals).hasValue(1);
+            // With GSO: the segmented entry, then the unsegmented resend with the source; without: once.
+            assertThat(refusals).hasValue(gso ? 2 : 1);
             assertThat(conn.stickySourceDropCount()).isEqualTo(1);
-            assertThat(conn.txOffload()).isEqualTo(gso);
-            assertThat(conn.gsoFallbackCount()).isZero();
+            assertThat(conn.txOffload()).as("a refused source never turns GSO off").isEqualTo(gso);
+            assertThat(conn.gsoDisabledCount()).isZero();
         }
     }
 
     @Test
-    void einvalAgainWithoutTheSourceIsAGsoFailure() throws IOException {
+    void gsoFailureWithASourceKeepsTheSource() throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(LinuxBatching.supportsGso(), "no GSO");
         AtomicInteger refusals = new AtomicInteger();
-        // First call (with PKTINFO) and second (without it, still segmented) fail with EINVAL.
-        LinuxUdpSocket s = LinuxUdpSocket.open(refusingPktinfo(refusals, 2, true), NETWORK, UdpFamily.UDP4,
+        // The kernel refuses segmentation (as with SO_NO_CHECK), not the source.
+        LinuxUdpSocket s = LinuxUdpSocket.open(refusingSegmented(refusals), NETWORK, UdpFamily.UDP4,
                 ipv4Loopback(0), null, null);
         try (LinuxBatchingConn conn = new LinuxBatchingConn(s, 32, true, false);
                 DatagramChannel peer = DatagramChannel.open().bind(ipv4Loopback(0))) {
-            boolean kept = conn.writeBatch(payloads(10), 0, 10, (InetSocketAddress) peer.getLocalAddress(),
-                    InetAddress.getByName("127.0.0.2"), 1);
-            assertThat(kept).isFalse();
-            receiveAll(peer, 10);
-            assertThat(conn.stickySourceDropCount()).isEqualTo(1);
-            assertThat(conn.txOffload()).as("the second EINVAL turned GSO off").isFalse();
+            InetSocketAddress to = (InetSocketAddress) peer.getLocalAddress();
+            InetAddress source = InetAddress.getByAddress(new byte[] {127, 0, 0, 2});
+            for (int round = 0; round < 3; round++) {
+                boolean kept = conn.writeBatch(payloads(10), 0, 10, to, source, 1);
+                assertThat(kept).as("round %d: the source survives the GSO failure", round).isTrue();
+                for (int i = 0; i < 10; i++) {
+                    ByteBuffer b = ByteBuffer.allocate(2048);
+                    InetSocketAddress from = (InetSocketAddress) peer.receive(b);
+                    assertThat(b.get(0)).as("round %d datagram %d", round, i).isEqualTo((byte) i);
+                    assertThat(from.getAddress()).as("round %d datagram %d left from the source", round, i)
+                            .isEqualTo(source);
+                }
+            }
+            assertThat(refusals).as("only the first segmented send is refused; GSO is off after it").hasValue(1);
+            assertThat(conn.stickySourceDropCount()).isZero();
+            assertThat(conn.txOffload()).isFalse();
+            assertThat(conn.gsoDisabledCount()).isEqualTo(1);
             assertThat(conn.gsoFallbackCount()).isEqualTo(1);
         }
     }

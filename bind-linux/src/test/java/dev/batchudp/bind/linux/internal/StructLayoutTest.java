@@ -29,7 +29,8 @@ class StructLayoutTest {
         assertThat(Cmsghdr.len(2)).isEqualTo(18);
         assertThat(Cmsghdr.space(12)).isEqualTo(32); // in_pktinfo
         assertThat(Cmsghdr.space(20)).isEqualTo(40); // in6_pktinfo
-        assertThat(dev.batchudp.bind.linux.LinuxBatching.MIN_CONTROL_MESSAGE_SIZE).isEqualTo(Cmsghdr.space(2));
+        assertThat(dev.batchudp.bind.linux.LinuxBatching.MIN_CONTROL_MESSAGE_SIZE)
+                .isEqualTo(Cmsghdr.space(LinuxConstants.IN6_PKTINFO_SIZE) + Cmsghdr.space(4));
     }
 
     @Test

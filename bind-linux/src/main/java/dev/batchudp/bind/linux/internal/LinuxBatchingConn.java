@@ -537,9 +537,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             }
             InetAddress source = null;
             if (sticky && controlLength > 0) {
-                boolean inCaller = control != null && control.isDirect();
-                source = decodeSource(inCaller ? control : block, inCaller ? 0 : arena.controlSlot(i),
-                        Math.min(controlLength, inCaller ? control.capacity() : Arena.CONTROL_SLOT));
+                source = decodeSource(arena, i, control, controlLength);
             }
             batch.set(i, (int) length, flags, control == null ? 0 : controlLength,
                     arena.addresses.lookup(i, block, arena.name(i)), source, decodedIfIndex);
@@ -600,6 +598,26 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             split.set(i, total, gso);
         }
         split.reset(n);
+    }
+
+    /**
+     * Decodes the sticky source of plain-read slot {@code i}: from the slot's own control area, or
+     * from the caller's direct control buffer the kernel wrote into. The records are in native byte
+     * order whatever the buffer's {@link ByteBuffer#order()} (a plain {@code allocateDirect} buffer is
+     * big-endian), so such a buffer is read through the slot's area.
+     */
+    private InetAddress decodeSource(Arena arena, int i, ByteBuffer control, int controlLength) {
+        ByteBuffer block = arena.block;
+        int at = arena.controlSlot(i);
+        if (control != null && control.isDirect()) {
+            if (control.order() == ByteOrder.nativeOrder()) {
+                return decodeSource(control, 0, Math.min(controlLength, control.capacity()));
+            }
+            int n = Math.min(Math.min(controlLength, control.capacity()), Arena.CONTROL_SLOT);
+            block.put(at, control, 0, n);
+            return decodeSource(block, at, n);
+        }
+        return decodeSource(block, at, Math.min(controlLength, Arena.CONTROL_SLOT));
     }
 
     /**

@@ -323,7 +323,7 @@ class GsoGroTest {
             assertExactly(got, lengths, tx.localAddress());
             // One window of the read region per datagram: at most READ_WINDOWS lent buffers in all.
             assertThat(new java.util.HashSet<>(lent.stream().map(System::identityHashCode).toList()))
-                    .hasSizeLessThanOrEqualTo(LinuxBatchingConn.READ_WINDOWS);
+                    .hasSizeLessThanOrEqualTo(BatchReader.READ_WINDOWS);
         }
     }
 

@@ -17,7 +17,6 @@ import dev.batchudp.bind.ReceiveFunc;
 import dev.batchudp.bind.StdNetBind;
 import dev.batchudp.bind.StdNetEndpoint;
 import dev.batchudp.bind.linux.internal.LinuxBatchingConn;
-import dev.batchudp.bind.linux.internal.NativeSocket;
 import dev.batchudp.bind.linux.internal.Syscalls;
 import dev.batchudp.network.UdpFamily;
 import dev.batchudp.network.system.SystemNetwork;
@@ -267,7 +266,7 @@ class StdNetBindStickyTest {
     @Test
     void peekLookAtSocketFdLendsTheSocketsFds() throws IOException {
         int fd4 = bind.peekLookAtSocketFd4();
-        assertThat(fd4).isEqualTo(bind.connection(UdpFamily.UDP4).orElseThrow().capability(NativeSocket.class)
+        assertThat(fd4).isEqualTo(bind.connection(UdpFamily.UDP4).orElseThrow().capability(dev.batchudp.bind.spi.SocketControl.class)
                 .orElseThrow().fd());
         bind.close();
         assertThatThrownBy(bind::peekLookAtSocketFd4).isInstanceOf(ClosedChannelException.class);

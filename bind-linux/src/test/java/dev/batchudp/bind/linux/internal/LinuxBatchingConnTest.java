@@ -122,7 +122,7 @@ class LinuxBatchingConnTest {
         assertThat(c.localAddress()).isEqualTo(s.localAddress());
         assertThat(c.family()).isEqualTo(UdpFamily.UDP4);
         assertThat(c.network()).isSameAs(NETWORK);
-        assertThat(c.capability(NativeSocket.class)).isPresent();
+        assertThat(c.capability(dev.batchudp.bind.spi.SocketControl.class)).isPresent();
         assertThatThrownBy(() -> c.receive(ByteBuffer.allocate(10)))
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessage("single-packet reads are unsupported on batching connections");

@@ -92,7 +92,7 @@ class LinuxUdpSocketTest {
             assertThat(s.isDualStack()).isFalse();
             assertThat(s.localAddress().getPort()).isPositive();
             assertThat(s.network()).isSameAs(NETWORK);
-            assertThat(s.capability(NativeSocket.class)).get().extracting(NativeSocket::fd).isEqualTo(s.fd());
+            assertThat(s.capability(dev.batchudp.bind.spi.SocketControl.class)).get().extracting(dev.batchudp.bind.spi.SocketControl::fd).isEqualTo(s.fd());
         }
     }
 

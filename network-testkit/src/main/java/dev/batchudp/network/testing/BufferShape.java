@@ -14,7 +14,8 @@ import java.util.List;
  * <p>Where a shape has bytes before its position, it has at least as many after its limit, and the
  * memory around slices is part of the same allocation: an implementation that adds the position to
  * an address twice reads or writes guard bytes the test owns, and the test fails with a message
- * instead of corrupting memory it does not own.
+ * instead of corrupting memory it does not own. (After {@link ShapedBuffer#frame} that holds while
+ * twice the position plus the length stays within the capacity, and always for {@link #DIRECT_SLICE}.)
  *
  * @since 0.1
  */
@@ -34,7 +35,10 @@ public enum BufferShape {
     DIRECT_OFFSET(true, false),
     /**
      * {@code block.slice(offset, length)} of a larger direct block, {@value #AROUND} bytes into it:
-     * position 0, limit at the capacity, but its memory does not start where the block's does.
+     * position 0, limit at the capacity, but its memory does not start where the block's does. The
+     * block goes on for at least as many bytes as the slice holds, so the slice can be
+     * {@linkplain ShapedBuffer#frame framed} anywhere and a doubled position still lands in guard
+     * bytes.
      */
     DIRECT_SLICE(true, false),
     /**
@@ -138,7 +142,7 @@ public enum BufferShape {
                 return new ShapedBuffer(this, readOnly ? b.asReadOnlyBuffer() : b, block, 0, LEAD, length);
             }
             case DIRECT_SLICE: {
-                ByteBuffer block = ByteBuffer.allocateDirect(AROUND + length + AROUND);
+                ByteBuffer block = ByteBuffer.allocateDirect(AROUND + length + Math.max(AROUND, length));
                 return new ShapedBuffer(this, block.slice(AROUND, length), block, AROUND, 0, length);
             }
             case DIRECT_DUPLICATE: {

@@ -1,6 +1,7 @@
 package dev.batchudp.network.testing;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -28,6 +29,8 @@ public final class ShapedBuffer {
     private final ByteBuffer memory;
     /** Index in {@link #memory} of the buffer's index 0. */
     private final int base;
+    /** The guard byte of every index of {@link #memory}, for bulk writes and comparisons. */
+    private final byte[] guards;
     private int position;
     private int length;
 
@@ -36,6 +39,10 @@ public final class ShapedBuffer {
         this.buffer = buffer;
         this.memory = memory;
         this.base = base;
+        this.guards = new byte[memory.capacity()];
+        for (int i = 0; i < guards.length; i++) {
+            guards[i] = guard(i);
+        }
         frame(position, length);
     }
 
@@ -110,9 +117,7 @@ public final class ShapedBuffer {
             throw new IllegalArgumentException("region " + position + "+" + length + " outside a capacity of "
                     + buffer.capacity());
         }
-        for (int i = 0; i < memory.capacity(); i++) {
-            memory.put(i, guard(i));
-        }
+        memory.put(0, guards);
         this.position = position;
         this.length = length;
         buffer.clear();
@@ -225,11 +230,18 @@ public final class ShapedBuffer {
     private void check(byte[] data, String context) {
         int start = base + position;
         int dataEnd = start + data.length;
+        byte[] actual = new byte[memory.capacity()];
+        memory.get(0, actual);
+        if (Arrays.mismatch(actual, 0, start, guards, 0, start) < 0
+                && Arrays.mismatch(actual, start, dataEnd, data, 0, data.length) < 0
+                && Arrays.mismatch(actual, dataEnd, actual.length, guards, dataEnd, guards.length) < 0) {
+            return;
+        }
         int mismatches = 0;
         int first = -1;
-        for (int i = 0; i < memory.capacity(); i++) {
-            byte expected = i >= start && i < dataEnd ? data[i - start] : guard(i);
-            if (memory.get(i) != expected) {
+        for (int i = 0; i < actual.length; i++) {
+            byte expected = i >= start && i < dataEnd ? data[i - start] : guards[i];
+            if (actual[i] != expected) {
                 if (first < 0) {
                     first = i;
                 }

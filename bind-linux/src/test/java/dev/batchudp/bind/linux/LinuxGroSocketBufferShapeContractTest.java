@@ -41,7 +41,7 @@ class LinuxGroSocketBufferShapeContractTest extends AbstractBufferShapeContractT
 
     @Override
     protected UdpConnection prepare(UdpConnection connection) {
-        views.add(new LinuxBatchingConn((LinuxUdpSocket) connection, 8, false, true));
+        views.add(new LinuxBatchingConn((LinuxUdpSocket) connection, 1, false, true));
         return connection;
     }
 

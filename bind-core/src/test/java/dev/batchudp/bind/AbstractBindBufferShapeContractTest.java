@@ -283,6 +283,50 @@ public abstract class AbstractBindBufferShapeContractTest {
     }
 
     /**
+     * {@code receive} into buffers of every writable shape with room for any datagram (65,535
+     * bytes, the usual receive buffers) in every slot: small and large datagrams land at their
+     * slot's position, nothing else is written.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = UdpFamily.class, names = {"UDP4", "UDP6"})
+    void receivesIntoRoomForAnyDatagramInEverySlot(UdpFamily family) throws Exception {
+        Peers p = peers(family);
+        int batchSize = p.rx.batchSize();
+        List<BufferShape> writable = BufferShape.writable();
+        ShapedBuffer[] slots = new ShapedBuffer[batchSize];
+        ByteBuffer[] packets = new ByteBuffer[batchSize];
+        for (int i = 0; i < batchSize; i++) {
+            slots[i] = writable.get(i % writable.size()).allocate(AbstractBindContractTest.MAX_DATAGRAM);
+            packets[i] = slots[i].buffer();
+        }
+        int n = Math.max(batchSize, 2 * writable.size());
+        byte[][] payloads = new byte[n][];
+        ByteBuffer[] out = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            payloads[i] = Datagrams.bytes(mixedSize(i), 7000 + i);
+            out[i] = ByteBuffer.wrap(payloads[i]);
+        }
+        sendAll(p.tx, out, p.toRx);
+        call(() -> {
+            int[] sizes = new int[batchSize];
+            Endpoint[] eps = new Endpoint[batchSize];
+            for (int received = 0; received < n;) {
+                int got = p.rxFunc.receive(packets, sizes, eps);
+                assertThat(got).isBetween(1, batchSize);
+                for (int i = 0; i < got; i++) {
+                    String context = receiveContext(family, received + i, n, i, slots[i]);
+                    assertThat(sizes[i]).as("%s: size", context).isEqualTo(payloads[received + i].length);
+                    slots[i].assertReceived(payloads[received + i], context);
+                    slots[i].assertPositionAndLimit(slots[i].position(), context);
+                    slots[i].reset();
+                }
+                received += got;
+            }
+            return null;
+        });
+    }
+
+    /**
      * {@code receive} into a direct buffer of capacity 1,600 at position 1,000 (twice the position
      * is past the capacity) in every slot: each datagram lands at position 1,000 and nothing else
      * is written. The buffers are slices of larger blocks, so a misplaced write hits guard bytes.

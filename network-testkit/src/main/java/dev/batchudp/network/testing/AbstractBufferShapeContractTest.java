@@ -246,6 +246,34 @@ public abstract class AbstractBufferShapeContractTest {
     }
 
     /**
+     * {@code receive} into a region with room for any datagram ({@value Datagrams#MAX_BUFFER} bytes,
+     * the usual receive buffer): small and large datagrams land at the position, nothing else is
+     * written.
+     *
+     * @param family the family
+     * @param shape the receiving buffer's shape
+     * @throws IOException on failure
+     */
+    @ParameterizedTest(name = "{0} into {1}")
+    @MethodSource("writableShapes")
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    public void receivesIntoRoomForAnyDatagram(UdpFamily family, BufferShape shape) throws IOException {
+        assumeFamily(family);
+        try (UdpConnection a = open(family); UdpConnection b = open(family)) {
+            ShapedBuffer dst = shape.allocate(Datagrams.MAX_BUFFER);
+            for (int size : new int[] {300, 60_000, 0}) {
+                byte[] payload = Datagrams.bytes(size, size + shape.ordinal());
+                dst.reset();
+                String context = context("receive", family, size, dst);
+                a.send(ByteBuffer.wrap(payload), b.localAddress());
+                b.receive(dst.buffer());
+                dst.assertReceived(payload, context);
+                dst.assertPositionAndLimit(dst.position() + size, context);
+            }
+        }
+    }
+
+    /**
      * Receiving into a read-only buffer throws {@link ReadOnlyBufferException} and writes nothing,
      * even with a datagram waiting.
      *

@@ -209,6 +209,49 @@ class LinuxBatchingConnBufferShapeTest {
     }
 
     /**
+     * Copying {@code readBatch} into buffers of every writable shape with room for any datagram
+     * (65,535 bytes) in all {@value #BATCH} slots: small and large datagrams land at their slot's
+     * position, nothing else is written.
+     */
+    @ParameterizedTest(name = "{0} gro={1}")
+    @MethodSource("familiesAndGro")
+    void readBatchIntoRoomForAnyDatagramInEverySlot(UdpFamily family, boolean gro) throws IOException {
+        LinuxBatchingConn tx = conn(family, false, false);
+        LinuxBatchingConn rx = conn(family, false, gro);
+        List<BufferShape> writable = BufferShape.writable();
+        ShapedBuffer[] slots = new ShapedBuffer[BATCH];
+        ByteBuffer[] packets = new ByteBuffer[BATCH];
+        for (int i = 0; i < BATCH; i++) {
+            slots[i] = writable.get(i % writable.size()).allocate(65_535);
+            packets[i] = slots[i].buffer();
+        }
+        int n = BATCH;
+        byte[][] payloads = new byte[n][];
+        ByteBuffer[] out = new ByteBuffer[n];
+        for (int i = 0; i < n; i++) {
+            payloads[i] = Datagrams.bytes(mixedSize(i), 700 + i);
+            out[i] = ByteBuffer.wrap(payloads[i]);
+        }
+        tx.writeBatch(out, 0, n, rx.localAddress());
+        MessageBatch batch = new MessageBatch(BATCH).buffers(packets);
+        for (int received = 0; received < n;) {
+            int got = rx.readBatch(batch, BATCH);
+            assertThat(got).isBetween(1, BATCH);
+            for (int i = 0; i < got; i++) {
+                int k = received + i;
+                String context = String.format(Locale.ROOT, "readBatch datagram %d/%d (%d bytes) into slot %d, %s, %s",
+                        k, n, payloads[k].length, i, slots[i], mode(family, false, gro));
+                assertThat(batch.length(i)).as("%s: length", context).isEqualTo(payloads[k].length);
+                assertThat(batch.isTruncated(i)).as("%s: truncated", context).isFalse();
+                slots[i].assertReceived(payloads[k], context);
+                slots[i].assertPositionAndLimit(slots[i].position(), context);
+                slots[i].reset();
+            }
+            received += got;
+        }
+    }
+
+    /**
      * {@code readBatchLending} (GRO on) lends every datagram byte-exact, and {@code writeBatch} of
      * the lent buffers as they are sends them back byte-exact, without moving them.
      */

@@ -74,6 +74,7 @@ public interface UdpConnection extends Closeable {
      * @param dst where to store the datagram
      * @return the sender's address
      * @throws DatagramTruncatedException if the datagram was longer than {@code dst.remaining()}
+     * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only (nothing is received)
      * @throws java.net.SocketTimeoutException if the read timeout expired first
      * @throws java.nio.channels.ClosedChannelException if the connection is or becomes closed
      * @throws IOException on any other I/O error

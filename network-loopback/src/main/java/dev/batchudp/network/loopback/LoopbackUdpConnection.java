@@ -13,6 +13,7 @@ import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -138,7 +139,7 @@ final class LoopbackUdpConnection implements LoopbackConnection {
     @Override
     public InetSocketAddress receive(ByteBuffer dst) throws IOException {
         if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("receive buffer is read-only");
+            throw new ReadOnlyBufferException();
         }
         InetSocketAddress sender;
         try {

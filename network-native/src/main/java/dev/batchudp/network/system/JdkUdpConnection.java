@@ -19,6 +19,7 @@ import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -118,7 +119,7 @@ final class JdkUdpConnection implements UdpConnection {
     public InetSocketAddress receive(ByteBuffer dst) throws IOException {
         Objects.requireNonNull(dst, "dst");
         if (dst.isReadOnly()) {
-            throw new IllegalArgumentException("cannot receive into a read-only buffer");
+            throw new ReadOnlyBufferException(); // as ByteBuffer.put; DatagramChannel would say IllegalArgumentException
         }
         ensureOpen();
         int timeout = readTimeoutMillis;

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Payloads and addresses for network tests: deterministic datagram contents that differ by seed, so
@@ -117,5 +118,55 @@ public final class Datagrams {
      */
     public static byte[] prefix(byte[] bytes, int length) {
         return Arrays.copyOf(bytes, length);
+    }
+
+    /**
+     * Fails unless two payloads are equal, with a short message (lengths, the first differing byte
+     * and how many differ) instead of printing both arrays, which can be 64 KiB long.
+     *
+     * @param expected the bytes that should have arrived
+     * @param actual the bytes that did
+     * @param context what was done, for the failure message
+     * @throws AssertionError if they differ
+     */
+    public static void assertSameBytes(byte[] expected, byte[] actual, String context) {
+        String difference = difference(expected, actual);
+        if (difference != null) {
+            throw new AssertionError(context + ": got " + difference);
+        }
+    }
+
+    /**
+     * Describes how {@code actual} differs from {@code expected}, or returns {@code null} if they are
+     * equal.
+     */
+    static String difference(byte[] expected, byte[] actual) {
+        int common = Math.min(expected.length, actual.length);
+        int first = -1;
+        int differing = 0;
+        for (int i = 0; i < common; i++) {
+            if (expected[i] != actual[i]) {
+                if (first < 0) {
+                    first = i;
+                }
+                differing++;
+            }
+        }
+        if (first < 0 && expected.length == actual.length) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        b.append(actual.length).append(" bytes");
+        if (actual.length != expected.length) {
+            b.append(" instead of ").append(expected.length);
+        }
+        if (first >= 0) {
+            b.append(String.format(Locale.ROOT,
+                    "; %d of the first %d differ, the first at index %d: 0x%02x, expected 0x%02x",
+                    differing, common, first, actual[first] & 0xff, expected[first] & 0xff));
+        } else {
+            b.append(" (the first ").append(common).append(" are right)");
+        }
+        return b.toString();
     }
 }

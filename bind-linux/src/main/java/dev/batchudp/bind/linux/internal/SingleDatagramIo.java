@@ -62,6 +62,7 @@ final class SingleDatagramIo {
         try {
             Arena arena = receiveArena;
             long deadline = socket.deadline();
+            arena.resetStaging();
             int room = arena.prepareReceive(0, dst, null);
             long msghdr = arena.mmsgAddress(0);
             for (;;) {
@@ -124,6 +125,7 @@ final class SingleDatagramIo {
                 nameSlot = 0;
                 nameLength = arena.encodeName(0, dest, socket.inet6);
             }
+            arena.resetStaging();
             arena.prepareSend(0, src, nameSlot, nameLength, null, 0);
             long stallDeadline = 0;
             for (;;) {

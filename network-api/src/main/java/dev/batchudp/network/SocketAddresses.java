@@ -136,18 +136,8 @@ public final class SocketAddresses {
      * @return its text
      */
     public static String formatAddress(InetAddress ip) {
-        String text = InetAddresses.toAddrString(ip);
-        // Guava 31+ already appends the scope; older versions did not
-        if (ip instanceof Inet6Address && text.indexOf('%') < 0) {
-            Inet6Address v6 = (Inet6Address) ip;
-            if (v6.getScopedInterface() != null) {
-                return text + "%" + v6.getScopedInterface().getName();
-            }
-            if (v6.getScopeId() != 0) {
-                return text + "%" + v6.getScopeId();
-            }
-        }
-        return text;
+        // Guava (31 and later) appends the scope: "%" and the interface name, or the scope id.
+        return InetAddresses.toAddrString(ip);
     }
 
     /**

@@ -113,19 +113,4 @@ final class GroSplit {
         }
         return true;
     }
-
-    /**
-     * Returns how many segments message {@code i} holds: {@code ceil(length / size)}, or 1 when not
-     * coalesced or empty.
-     *
-     * @param totalLength the message's length
-     * @param gsoSize its segment size, or 0
-     * @return segments
-     */
-    static int segments(int totalLength, int gsoSize) {
-        if (gsoSize <= 0 || totalLength == 0) {
-            return 1;
-        }
-        return (totalLength + gsoSize - 1) / gsoSize;
-    }
 }

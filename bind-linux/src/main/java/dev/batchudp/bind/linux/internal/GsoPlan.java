@@ -29,7 +29,6 @@ final class GsoPlan {
     private final int[] first;
     private final int[] count;
     private final int[] gso;
-    private final int[] bytes;
     private int entries;
 
     /**
@@ -41,7 +40,6 @@ final class GsoPlan {
         first = new int[capacity];
         count = new int[capacity];
         gso = new int[capacity];
-        bytes = new int[capacity];
     }
 
     /**
@@ -71,7 +69,6 @@ final class GsoPlan {
                 segments++;
                 total += len;
                 count[e] = segments;
-                bytes[e] = total;
                 if (len < segment) {
                     ended = true;
                 }
@@ -80,7 +77,6 @@ final class GsoPlan {
             e++;
             first[e] = i;
             count[e] = 1;
-            bytes[e] = len;
             segment = len;
             segments = 1;
             total = len;
@@ -133,13 +129,4 @@ final class GsoPlan {
         return gso[entry];
     }
 
-    /**
-     * Returns an entry's total payload bytes.
-     *
-     * @param entry the entry
-     * @return bytes
-     */
-    int bytes(int entry) {
-        return bytes[entry];
-    }
 }

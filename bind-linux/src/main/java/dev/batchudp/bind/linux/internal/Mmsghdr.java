@@ -22,17 +22,6 @@ public final class Mmsghdr {
     public static final int MSG_LEN = 56;
 
     /**
-     * Returns the offset of element {@code index} of an array starting at {@code base}.
-     *
-     * @param base the array's offset
-     * @param index the element
-     * @return its offset
-     */
-    public static int offset(int base, int index) {
-        return base + index * SIZE;
-    }
-
-    /**
      * Reads {@code msg_len}.
      *
      * @param block the block

@@ -60,17 +60,6 @@ public final class Msghdr {
     }
 
     /**
-     * Reads {@code msg_namelen}.
-     *
-     * @param block the block
-     * @param offset the header's offset
-     * @return the socket address length the kernel stored
-     */
-    public static int nameLength(ByteBuffer block, int offset) {
-        return block.getInt(offset + MSG_NAMELEN);
-    }
-
-    /**
      * Reads {@code msg_controllen}.
      *
      * @param block the block

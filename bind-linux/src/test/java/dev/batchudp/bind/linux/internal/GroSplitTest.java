@@ -122,14 +122,4 @@ class GroSplitTest {
         assertThat(reads).isEqualTo(14);
     }
 
-    @Test
-    void segmentCounts() {
-        assertThat(GroSplit.segments(0, 0)).isEqualTo(1);
-        assertThat(GroSplit.segments(0, 1200)).isEqualTo(1);
-        assertThat(GroSplit.segments(1200, 0)).isEqualTo(1);
-        assertThat(GroSplit.segments(1200, 1200)).isEqualTo(1);
-        assertThat(GroSplit.segments(1201, 1200)).isEqualTo(2);
-        assertThat(GroSplit.segments(64 * 1200, 1200)).isEqualTo(64);
-    }
-
 }

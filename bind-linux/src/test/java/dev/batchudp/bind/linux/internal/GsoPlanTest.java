@@ -36,7 +36,6 @@ class GsoPlanTest {
             for (int i = plan.first(e); i < plan.first(e) + plan.count(e); i++) {
                 sum += lengths[i];
             }
-            assertThat(plan.bytes(e)).isEqualTo(sum);
             lens.add(sum);
             gso.add(plan.segmentSize(e));
             counts.add(plan.count(e));

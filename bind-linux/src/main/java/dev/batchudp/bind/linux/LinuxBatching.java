@@ -67,7 +67,7 @@ public final class LinuxBatching {
     public static final int MIN_CONTROL_MESSAGE_SIZE = LinuxConstants.RECEIVE_CONTROL_SIZE;
 
     /** The batch size used when {@link #tryUpgradeToBatchingConn} is given 0 or less: 128. */
-    public static final int DEFAULT_BATCH_SIZE = 128;
+    public static final int DEFAULT_BATCH_SIZE = dev.batchudp.bind.Bind.IDEAL_BATCH_SIZE;
 
     private static final Logger LOG = Logger.getLogger(LinuxBatching.class.getName());
 

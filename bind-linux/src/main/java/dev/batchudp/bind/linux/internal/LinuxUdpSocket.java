@@ -57,7 +57,7 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
     private static final System.Logger LOG = System.getLogger(LinuxUdpSocket.class.getName());
 
     /** wireguard-go's {@code socketBufferSize}: 7 MiB. */
-    public static final int SOCKET_BUFFER_SIZE = 7 << 20;
+    public static final int SOCKET_BUFFER_SIZE = dev.batchudp.bind.StdNetBind.SOCKET_BUFFER_SIZE;
 
     /** How long a send may wait for room in a full socket buffer before giving up. */
     static final long SEND_STALL_NANOS = TimeUnit.SECONDS.toNanos(10);

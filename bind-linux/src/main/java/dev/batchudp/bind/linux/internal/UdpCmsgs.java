@@ -24,7 +24,7 @@ final class UdpCmsgs {
     private UdpCmsgs() {}
 
     /** {@code CMSG_SPACE(sizeof(uint16_t))}: bytes one {@code UDP_SEGMENT} record takes. */
-    static final int SEGMENT_SPACE = 24;
+    static final int SEGMENT_SPACE = LinuxConstants.GSO_CONTROL_SIZE;
 
     /**
      * Writes a {@code UDP_SEGMENT} record at {@code offset}, if {@code room} allows (batchudp's
@@ -34,7 +34,7 @@ final class UdpCmsgs {
      * @param offset where the record starts (8-byte aligned)
      * @param room bytes available from {@code offset}
      * @param segmentSize the segment size, 1 to 65,535
-     * @return bytes written: {@value #SEGMENT_SPACE}, or 0 if the room was short
+     * @return bytes written: {@link #SEGMENT_SPACE} (24), or 0 if the room was short
      */
     static int putSegmentSize(ByteBuffer control, int offset, int room, int segmentSize) {
         if (room < SEGMENT_SPACE) {

@@ -13,7 +13,7 @@ public final class Upgrades {
     private Upgrades() {}
 
     /** batchudp's {@code IdealBatchSize}, used when the caller asks for 0 or less. */
-    public static final int DEFAULT_BATCH_SIZE = 128;
+    public static final int DEFAULT_BATCH_SIZE = dev.batchudp.bind.Bind.IDEAL_BATCH_SIZE;
 
     /**
      * Wraps a socket of this module in a {@link LinuxBatchingConn}.

@@ -61,9 +61,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * nothing is bound to the destination (or the destination is connected to another peer), and when the
  * destination's queue is full ({@link LoopbackConfiguration#receiveQueueCapacity()} datagrams or
  * {@code SO_RCVBUF} bytes). Senders never block and never get an error for an undeliverable datagram,
- * as with real UDP. Datagrams are delivered in the order they were sent. A payload larger than the
- * {@linkplain LoopbackConfiguration#mtu() MTU} allows is refused with
- * {@link dev.batchudp.network.DatagramTooLargeException}; a datagram larger than the receive buffer is
+ * as with real UDP. Datagrams are delivered in the order they were sent. As on Linux, a payload may be
+ * as large as the family allows (65,507 bytes for IPv4, 65,527 for IPv6: the kernel fragments what
+ * exceeds the MTU); a connection with {@link dev.batchudp.network.UdpSocketOptions#IP_DONTFRAG} set
+ * has larger payloads than the {@linkplain LoopbackConfiguration#mtu() MTU} allows refused with
+ * {@link dev.batchudp.network.DatagramTooLargeException}. A datagram larger than the receive buffer is
  * consumed and reported with {@link dev.batchudp.network.DatagramTruncatedException}.
  *
  * <h2>Hosts</h2>
@@ -268,9 +270,10 @@ public final class LoopbackNetwork implements Network {
             host = owner;
         }
         InetSocketAddress peer = remote == null ? null : checkRemote(family, ipv6, remote);
-        int maxPayload = Math.max(0, Math.min(
-                configuration.mtu() - (ipv6 ? IPV6_HEADER : IPV4_HEADER) - UDP_HEADER,
-                ipv6 ? UdpFamily.MAX_IPV6_PAYLOAD : UdpFamily.MAX_IPV4_PAYLOAD));
+        // Linux fragments what exceeds the MTU unless the socket sets don't-fragment (ip(7), ipv6(7)).
+        int maxPayload = ipv6 ? UdpFamily.MAX_IPV6_PAYLOAD : UdpFamily.MAX_IPV4_PAYLOAD;
+        int mtuPayload = Math.max(0, Math.min(
+                configuration.mtu() - (ipv6 ? IPV6_HEADER : IPV4_HEADER) - UDP_HEADER, maxPayload));
         Throwable openedAt = configuration.recordOpenStackTraces()
                 ? new Throwable("loopback connection opened here") : null;
         long id = connectionIds.incrementAndGet();
@@ -285,7 +288,7 @@ public final class LoopbackNetwork implements Network {
             LoopbackHost bindHost = host;
             LoopbackUdpConnection connection = host.ports(ipv6).bind(address, wildcard, port,
                     p -> new LoopbackUdpConnection(this, fabric, bindHost, id, family, ipv6, bindAddress, p, peer,
-                            maxPayload, configuration, openedAt));
+                            maxPayload, mtuPayload, configuration, openedAt));
             connections.put(id, connection);
             return connection;
         }

@@ -267,7 +267,7 @@ public final class LoopbackConfiguration {
 
     /**
      * Returns whether the network's {@link ManualClock} advances by itself: when every participating
-     * thread ({@code ManualClock.join()}, {@code ManualClock.threadFactory()}, the clock's
+     * thread ({@link ManualClock#participate()}, {@link ManualClock#threadFactory()}, the clock's
      * executors) waits on simulated time, the clock
      * jumps to the next timer or delivery. Implies {@link #manualClock()}. Off (the default): the
      * manual clock moves only when {@linkplain ManualClock#advance advanced}.

@@ -80,10 +80,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * reordering, duplication, corruption, link MTU, bandwidth), partitions ({@link #partition},
  * {@link #partitionOneWay}, {@link #heal}), {@link #hold}/{@link #release}, and a chain of
  * {@link LoopbackRule}s ({@link #addRule}) decide each datagram's fate, drawing from one random source
- * seeded with {@link LoopbackConfiguration#seed()}. Delays run on the network's {@link #clock()}: real
- * time (one daemon scheduler thread, started by the first delayed datagram and stopped by
- * {@link #close()}) or a {@link ManualClock}. A datagram with no delay is still delivered before
- * {@code send} returns. {@link #startCapture()} records traffic and writes pcap files.
+ * seeded with {@link LoopbackConfiguration#seed()}. Delays and receive timeouts run on the network's
+ * {@link #clock()}: real time (one daemon scheduler thread, started by the first delayed datagram and
+ * stopped by {@link #close()}) or a {@link ManualClock}, simulated time that the test advances or that
+ * {@linkplain LoopbackConfiguration#autoAdvance() advances by itself}; code under test gets the same
+ * time as an {@link java.time.InstantSource} and a {@link java.util.concurrent.ScheduledExecutorService}
+ * ({@link LoopbackClock#newScheduledExecutor()}). A datagram with no delay is still delivered before
+ * {@code send} returns. {@link #startCapture()} records traffic and writes pcap files;
+ * {@link #startTrace()} records every datagram's fate and writes JSON Lines and pcapng. Hosts can
+ * {@linkplain LoopbackHost#crash() crash} and {@linkplain LoopbackHost#restart() restart}.
  *
  * <p><b>What is deterministic.</b> The fate of each datagram (dropped, corrupted, its delay, duplicated)
  * is decided under one lock, in the order the network accepts datagrams. The same seed and the same
@@ -138,7 +143,8 @@ public final class LoopbackNetwork implements Network {
         this.clock = configuration.manualClock() ? new ManualClock() : new RealTimeClock();
         this.registry = new AddressRegistry(new LoopbackHost(this, LOCALHOST, 0, List.of(), configuration));
         this.fabric = new Fabric(registry);
-        this.simulator = new Simulator(fabric, clock, configuration.seed(), configuration.impairments(), name);
+        this.simulator = new Simulator(fabric, clock, configuration.seed(), configuration.impairments(),
+                configuration.autoAdvance(), name);
         fabric.attach(simulator);
     }
 
@@ -288,7 +294,8 @@ public final class LoopbackNetwork implements Network {
             LoopbackHost bindHost = host;
             LoopbackUdpConnection connection = host.ports(ipv6).bind(address, wildcard, port,
                     p -> new LoopbackUdpConnection(this, fabric, bindHost, id, family, ipv6, bindAddress, p, peer,
-                            maxPayload, mtuPayload, configuration, openedAt));
+                            maxPayload, mtuPayload, configuration, clock.isManual() ? simulator.timeline() : null,
+                            openedAt));
             connections.put(id, connection);
             return connection;
         }
@@ -658,6 +665,17 @@ public final class LoopbackNetwork implements Network {
     }
 
     /**
+     * Starts recording every datagram's fate (sent, dropped and why, duplicated, corrupted, held,
+     * released, delivered), until the trace is closed. Turns the simulated delivery path on, as any
+     * simulation setting does.
+     *
+     * @return the trace
+     */
+    public LoopbackTrace startTrace() {
+        return simulator.startTrace();
+    }
+
+    /**
      * Returns the counters of one direction of a link.
      *
      * @param from the sending host's name
@@ -683,7 +701,9 @@ public final class LoopbackNetwork implements Network {
     }
 
     /**
-     * Takes the network down: closes every open connection (waking blocked receivers with
+     * Takes the network down: drops the datagrams in flight or held (counted as dropped by the
+     * simulation, {@link TraceEvent.Cause#NETWORK_CLOSED} in a trace), shuts down the clock's executors,
+     * and closes every open connection (waking blocked receivers with
      * {@link java.nio.channels.AsynchronousCloseException}), after which {@code openUdp} throws
      * {@link ClosedNetworkException}. Counters stay readable. Idempotent.
      */
@@ -721,6 +741,17 @@ public final class LoopbackNetwork implements Network {
         }
         for (LoopbackUdpConnection c : toClose) {
             c.close();
+        }
+    }
+
+    void restartHost(LoopbackHost host) throws ClosedNetworkException {
+        synchronized (connections) {
+            if (!open) {
+                throw new ClosedNetworkException(name);
+            }
+            if (host.isDown()) {
+                host.markUp();
+            }
         }
     }
 

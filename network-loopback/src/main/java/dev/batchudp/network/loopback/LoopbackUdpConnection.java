@@ -62,7 +62,7 @@ final class LoopbackUdpConnection implements LoopbackConnection {
     LoopbackUdpConnection(LoopbackNetwork network, Fabric fabric, LoopbackHost host, long id, UdpFamily family,
             boolean ipv6,
             InetAddress boundAddress, int port, InetSocketAddress remote, int maxPayload,
-            int mtuPayload, LoopbackConfiguration configuration, Throwable openedAt) {
+            int mtuPayload, LoopbackConfiguration configuration, Timeline timeline, Throwable openedAt) {
         this.network = network;
         this.fabric = fabric;
         this.host = host;
@@ -79,7 +79,8 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         this.maxPayload = maxPayload;
         this.mtuPayload = mtuPayload;
         this.dontFragment = configuration.dontFragment();
-        this.queue = new ReceiveQueue(configuration.receiveQueueCapacity(), configuration.receiveQueueBytes());
+        this.queue = new ReceiveQueue(configuration.receiveQueueCapacity(), configuration.receiveQueueBytes(),
+                timeline);
         this.openedAt = openedAt;
     }
 
@@ -149,7 +150,8 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         }
         InetSocketAddress sender;
         try {
-            sender = queue.take(readTimeoutNanos, dst);
+            sender = queue.isSimulated() ? queue.takeSimulated(readTimeoutNanos, dst)
+                    : queue.take(readTimeoutNanos, dst);
         } catch (InterruptedException e) {
             // As an InterruptibleChannel does: the interrupt closes the connection.
             close();
@@ -160,7 +162,8 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         }
         if (sender == null) {
             throw new SocketTimeoutException("Receive timed out after "
-                    + Duration.ofNanos(readTimeoutNanos).toMillis() + " ms on " + this);
+                    + Duration.ofNanos(readTimeoutNanos).toMillis() + " ms on " + this
+                    + (queue.isSimulated() ? " (simulated time)" : ""));
         }
         return sender;
     }

@@ -23,6 +23,12 @@ import java.net.InetSocketAddress;
  * precomputed one. Network-wide counters are the sums of the link counters.
  */
 final class Fabric {
+    /** {@link #deliver} outcomes. */
+    static final int DELIVERED = 0;
+    static final int NO_LISTENER = 1;
+    static final int QUEUE_FULL = 2;
+    static final int HOST_DOWN = 3;
+
     private final AddressRegistry addresses;
     private Simulator simulator;
 
@@ -70,26 +76,28 @@ final class Fabric {
      * @param destination the destination address, not a wildcard
      * @param port the destination port
      * @param payload the payload
+     * @return {@link #DELIVERED}, {@link #NO_LISTENER}, {@link #QUEUE_FULL} or {@link #HOST_DOWN}
      */
-    void deliver(LinkState link, boolean ipv6, InetSocketAddress source, InetAddress destination, int port,
+    int deliver(LinkState link, boolean ipv6, InetSocketAddress source, InetAddress destination, int port,
             byte[] payload) {
         LoopbackHost host = link.to;
         LoopbackUdpConnection target = host == null ? null : host.ports(ipv6).lookup(destination, port);
         if (target == null || !target.acceptsFrom(source)) {
+            // A crashed host has nothing bound: counted with the datagrams nobody listens for.
             link.droppedNoListener.increment();
-            return;
+            return host != null && host.isDown() ? HOST_DOWN : NO_LISTENER;
         }
         switch (target.queue().offer(payload, source)) {
             case ReceiveQueue.ACCEPTED:
                 link.delivered.increment();
-                break;
+                return DELIVERED;
             case ReceiveQueue.FULL:
                 link.droppedQueueFull.increment();
-                break;
+                return QUEUE_FULL;
             default:
                 // Closed between lookup and offer: as if it had never been bound.
                 link.droppedNoListener.increment();
-                break;
+                return host.isDown() ? HOST_DOWN : NO_LISTENER;
         }
     }
 

@@ -18,8 +18,9 @@ import java.util.Objects;
  *
  * <p>Each setting is off by default and each says what happens when it is off. Random choices are
  * drawn from the network's seeded random source ({@link LoopbackConfiguration#seed()}), in this
- * order, each only when its setting is on: loss, corruption, latency, reordering, duplication (and
- * the duplicate's own latency). A datagram whose total delay is zero is delivered synchronously on
+ * order, each only when its setting is on: loss (independent, correlated or Gilbert–Elliott: the
+ * last draws the state transition after the loss), corruption, latency, reordering, duplication (and
+ * the duplicate's own latency). The link's queue limit is then applied, without a random draw. A datagram whose total delay is zero is delivered synchronously on
  * the sender's thread, as on an unimpaired network; any other is scheduled on the network's
  * {@linkplain LoopbackClock clock}.
  *
@@ -34,6 +35,12 @@ public final class Impairments {
             .build();
 
     private final double loss;
+    private final double lossCorrelation;
+    private final double gePGoodToBad;
+    private final double geRBadToGood;
+    private final double geLossBad;
+    private final double geLossGood;
+    private final int queueLimit;
     private final long latencyMinNanos;
     private final long latencyMaxNanos;
     private final double reorder;
@@ -45,6 +52,12 @@ public final class Impairments {
 
     private Impairments(Builder b) {
         this.loss = b.loss;
+        this.lossCorrelation = b.lossCorrelation;
+        this.gePGoodToBad = b.gePGoodToBad;
+        this.geRBadToGood = b.geRBadToGood;
+        this.geLossBad = b.geLossBad;
+        this.geLossGood = b.geLossGood;
+        this.queueLimit = b.queueLimit;
         this.latencyMinNanos = b.latencyMinNanos;
         this.latencyMaxNanos = b.latencyMaxNanos;
         this.reorder = b.reorder;
@@ -98,17 +111,103 @@ public final class Impairments {
      * @return whether every setting is off
      */
     public boolean isNone() {
-        return loss == 0 && latencyMaxNanos == 0 && reorder == 0 && duplicate == 0 && corrupt == 0 && mtu == 0
-                && bandwidth == 0;
+        return loss == 0 && !isGilbertElliott() && latencyMaxNanos == 0 && reorder == 0 && duplicate == 0
+                && corrupt == 0 && mtu == 0 && bandwidth == 0 && queueLimit == 0;
     }
 
     /**
-     * Returns the probability that a datagram is lost. Off (0): none is.
+     * Returns the probability that a datagram is lost, independently of the others unless
+     * {@link #lossCorrelation()} is set. Off (0): none is (unless a
+     * {@linkplain #isGilbertElliott() Gilbert–Elliott model} is set instead).
      *
      * @return the loss rate, 0–1
      */
     public double loss() {
         return loss;
+    }
+
+    /**
+     * Returns the correlation of successive losses on a link: a datagram is lost with probability
+     * {@code c + (1 - c) × loss} after a loss and {@code (1 - c) × loss} after a delivery, a two-state
+     * Markov chain whose stationary loss rate is exactly {@link #loss()} and whose mean loss burst is
+     * {@code 1 / ((1 - c)(1 - loss))} datagrams. Unlike netem's {@code loss P CORR}, which blends
+     * successive random numbers and so lowers the loss rate it is given, the rate stays as set. Off (0):
+     * losses are independent.
+     *
+     * @return the correlation, 0 (inclusive) to 1 (exclusive)
+     */
+    public double lossCorrelation() {
+        return lossCorrelation;
+    }
+
+    /**
+     * Returns whether loss follows a Gilbert–Elliott model (netem's {@code loss gemodel p r 1-h 1-k}):
+     * each link is in a good or a bad state; a datagram is lost with {@link #gilbertElliottLossGood()} or
+     * {@link #gilbertElliottLossBad()} by the link's state, after which the link goes from good to bad
+     * with probability {@link #gilbertElliottP()} and from bad to good with
+     * {@link #gilbertElliottR()}. The stationary share of bad is {@code p / (p + r)}, so the loss rate is
+     * {@code (r × lossGood + p × lossBad) / (p + r)}; with {@code lossBad = 1, lossGood = 0} (the simple
+     * Gilbert model of {@link Builder#burstyLoss}) losses come in bursts of mean length {@code 1 / r}.
+     * Each link has its own state, starting good, even when the impairments are network-wide. Off:
+     * {@link #loss()} applies.
+     *
+     * @return whether the Gilbert–Elliott model is on
+     */
+    public boolean isGilbertElliott() {
+        return gePGoodToBad > 0;
+    }
+
+    /**
+     * Returns the Gilbert–Elliott probability of going from the good state to the bad one.
+     *
+     * @return p, 0–1; 0 when the model is off
+     */
+    public double gilbertElliottP() {
+        return gePGoodToBad;
+    }
+
+    /**
+     * Returns the Gilbert–Elliott probability of going from the bad state to the good one.
+     *
+     * @return r, 0–1
+     */
+    public double gilbertElliottR() {
+        return geRBadToGood;
+    }
+
+    /**
+     * Returns the Gilbert–Elliott loss probability in the bad state (netem's {@code 1-h}).
+     *
+     * @return the loss probability in the bad state, 0–1
+     */
+    public double gilbertElliottLossBad() {
+        return geLossBad;
+    }
+
+    /**
+     * Returns the Gilbert–Elliott loss probability in the good state (netem's {@code 1-k}).
+     *
+     * @return the loss probability in the good state, 0–1
+     */
+    public double gilbertElliottLossGood() {
+        return geLossGood;
+    }
+
+    /**
+     * Returns the link's queue limit: how many datagrams may wait for or be in transmission at the
+     * {@linkplain #bandwidth() bandwidth} limit. A datagram arriving at a full queue is dropped (tail
+     * drop, counted as dropped by the simulation). It bounds only the bandwidth queue, so it has an
+     * effect only with a bandwidth set. Off (0): the queue is unbounded, and a burst waits as long as
+     * its size requires.
+     *
+     * <p>Marking ECN-capable datagrams with CE above a threshold instead of dropping them (RFC 3168)
+     * needs datagrams to carry their ECN field, which this network does not model yet; it would be
+     * decided at the same place as the tail drop.
+     *
+     * @return the queue limit in datagrams, or 0
+     */
+    public int queueLimit() {
+        return queueLimit;
     }
 
     /**
@@ -187,7 +286,8 @@ public final class Impairments {
     /**
      * Returns the link's bandwidth in bits per second. Each datagram occupies the link for its IP
      * packet size divided by the bandwidth, after the datagrams before it: a burst is spread out and
-     * queues behind itself (without limit; queue drops are the receiver's). Off (0): infinite.
+     * queues behind itself, up to the {@linkplain #queueLimit() queue limit} (unbounded without one).
+     * Off (0): infinite.
      *
      * @return the bandwidth in bits per second, or 0
      */
@@ -213,15 +313,18 @@ public final class Impairments {
             return false;
         }
         Impairments i = (Impairments) o;
-        return loss == i.loss && latencyMinNanos == i.latencyMinNanos && latencyMaxNanos == i.latencyMaxNanos
+        return loss == i.loss && lossCorrelation == i.lossCorrelation && gePGoodToBad == i.gePGoodToBad
+                && geRBadToGood == i.geRBadToGood && geLossBad == i.geLossBad && geLossGood == i.geLossGood
+                && queueLimit == i.queueLimit
+                && latencyMinNanos == i.latencyMinNanos && latencyMaxNanos == i.latencyMaxNanos
                 && reorder == i.reorder && reorderDelayNanos == i.reorderDelayNanos && duplicate == i.duplicate
                 && corrupt == i.corrupt && mtu == i.mtu && bandwidth == i.bandwidth;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(loss, latencyMinNanos, latencyMaxNanos, reorder, reorderDelayNanos, duplicate, corrupt,
-                mtu, bandwidth);
+        return Objects.hash(loss, lossCorrelation, gePGoodToBad, geRBadToGood, geLossBad, geLossGood, queueLimit,
+                latencyMinNanos, latencyMaxNanos, reorder, reorderDelayNanos, duplicate, corrupt, mtu, bandwidth);
     }
 
     @Override
@@ -231,7 +334,15 @@ public final class Impairments {
         }
         StringBuilder sb = new StringBuilder("Impairments{");
         if (loss > 0) {
-            sb.append("loss=").append(loss).append(", ");
+            sb.append("loss=").append(loss);
+            if (lossCorrelation > 0) {
+                sb.append(" corr ").append(lossCorrelation);
+            }
+            sb.append(", ");
+        }
+        if (isGilbertElliott()) {
+            sb.append("gemodel=").append(gePGoodToBad).append('/').append(geRBadToGood).append('/')
+                    .append(geLossBad).append('/').append(geLossGood).append(", ");
         }
         if (latencyMaxNanos > 0) {
             sb.append("latency=").append(latencyMin()).append("..").append(latencyMax()).append(", ");
@@ -251,6 +362,9 @@ public final class Impairments {
         if (bandwidth > 0) {
             sb.append("bandwidth=").append(bandwidth).append("bit/s, ");
         }
+        if (queueLimit > 0) {
+            sb.append("queueLimit=").append(queueLimit).append(", ");
+        }
         sb.setLength(sb.length() - 2);
         return sb.append('}').toString();
     }
@@ -263,6 +377,12 @@ public final class Impairments {
      */
     public static final class Builder {
         private double loss;
+        private double lossCorrelation;
+        private double gePGoodToBad;
+        private double geRBadToGood;
+        private double geLossBad;
+        private double geLossGood;
+        private int queueLimit;
         private long latencyMinNanos;
         private long latencyMaxNanos;
         private double reorder;
@@ -276,6 +396,12 @@ public final class Impairments {
 
         private Builder(Impairments i) {
             this.loss = i.loss;
+            this.lossCorrelation = i.lossCorrelation;
+            this.gePGoodToBad = i.gePGoodToBad;
+            this.geRBadToGood = i.geRBadToGood;
+            this.geLossBad = i.geLossBad;
+            this.geLossGood = i.geLossGood;
+            this.queueLimit = i.queueLimit;
             this.latencyMinNanos = i.latencyMinNanos;
             this.latencyMaxNanos = i.latencyMaxNanos;
             this.reorder = i.reorder;
@@ -294,7 +420,98 @@ public final class Impairments {
          * @throws IllegalArgumentException if {@code rate} is not in 0–1
          */
         public Builder loss(double rate) {
+            return loss(rate, 0);
+        }
+
+        /**
+         * Sets correlated loss: a loss rate and the correlation of successive losses on a link (see
+         * {@link Impairments#lossCorrelation()}). Replaces a Gilbert–Elliott model.
+         *
+         * @param rate 0 (off) to 1
+         * @param correlation 0 (independent) to less than 1
+         * @return this builder
+         * @throws IllegalArgumentException if a value is out of range
+         */
+        public Builder loss(double rate, double correlation) {
+            double c = rate("loss correlation", correlation);
+            if (c >= 1) {
+                throw new IllegalArgumentException("loss correlation must be less than 1, got " + correlation);
+            }
             this.loss = rate("loss", rate);
+            this.lossCorrelation = c;
+            this.gePGoodToBad = 0;
+            this.geRBadToGood = 0;
+            this.geLossBad = 0;
+            this.geLossGood = 0;
+            return this;
+        }
+
+        /**
+         * Sets a Gilbert–Elliott loss model, as netem's {@code loss gemodel p r 1-h 1-k} (see
+         * {@link Impairments#isGilbertElliott()}). Replaces {@link #loss(double)}.
+         *
+         * @param p probability of going from good to bad, more than 0, at most 1
+         * @param r probability of going from bad to good, 0–1
+         * @param lossBad loss probability in the bad state ({@code 1-h}), 0–1
+         * @param lossGood loss probability in the good state ({@code 1-k}), 0–1
+         * @return this builder
+         * @throws IllegalArgumentException if a value is out of range
+         */
+        public Builder gilbertElliott(double p, double r, double lossBad, double lossGood) {
+            double gp = rate("Gilbert-Elliott p", p);
+            if (gp == 0) {
+                throw new IllegalArgumentException("Gilbert-Elliott p must be positive (0 never leaves the good"
+                        + " state: use loss(rate) for that)");
+            }
+            this.gePGoodToBad = gp;
+            this.geRBadToGood = rate("Gilbert-Elliott r", r);
+            this.geLossBad = rate("Gilbert-Elliott bad-state loss", lossBad);
+            this.geLossGood = rate("Gilbert-Elliott good-state loss", lossGood);
+            this.loss = 0;
+            this.lossCorrelation = 0;
+            return this;
+        }
+
+        /**
+         * Sets bursty loss: the simple Gilbert model (every datagram lost in the bad state, none in the
+         * good one) with the given stationary loss rate and mean burst length, so
+         * {@code r = 1 / meanBurstLength} and {@code p = rate × r / (1 - rate)}.
+         *
+         * @param rate the long-run loss rate, more than 0 and less than 1
+         * @param meanBurstLength the mean number of datagrams lost in a row, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if a value is out of range, or the rate is too high for the
+         *     burst length ({@code p} would exceed 1)
+         */
+        public Builder burstyLoss(double rate, double meanBurstLength) {
+            if (!(rate > 0 && rate < 1)) {
+                throw new IllegalArgumentException("bursty loss rate must be between 0 and 1 (exclusive), got "
+                        + rate);
+            }
+            if (!(meanBurstLength >= 1)) {
+                throw new IllegalArgumentException("mean burst length must be at least 1, got " + meanBurstLength);
+            }
+            double r = 1 / meanBurstLength;
+            double p = rate * r / (1 - rate);
+            if (p > 1) {
+                throw new IllegalArgumentException("a loss rate of " + rate + " with bursts of " + meanBurstLength
+                        + " needs p = " + p + " > 1: lengthen the bursts");
+            }
+            return gilbertElliott(p, r, 1, 0);
+        }
+
+        /**
+         * Sets the link's queue limit (see {@link Impairments#queueLimit()}).
+         *
+         * @param datagrams 0 (off, unbounded) or positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code datagrams} is negative
+         */
+        public Builder queueLimit(int datagrams) {
+            if (datagrams < 0) {
+                throw new IllegalArgumentException("queue limit must not be negative, got " + datagrams);
+            }
+            this.queueLimit = datagrams;
             return this;
         }
 

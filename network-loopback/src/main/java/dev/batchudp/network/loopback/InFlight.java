@@ -4,10 +4,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /** A datagram on its way: scheduled for a time on the clock, or held on its link. Immutable. */
-final class InFlight implements Comparable<InFlight> {
-    final long due;
-    /** Tie-breaker: order of scheduling, so that equal due times deliver in send order. */
-    final long order;
+final class InFlight extends Scheduled {
+    /** The datagram's sequence number ({@link LoopbackRule.Datagram#sequence()}). */
+    final long sequence;
+    /** 0 for the original, 1 for a duplicate. */
+    final int copy;
     final LinkState link;
     final LoopbackUdpConnection from;
     final boolean ipv6;
@@ -15,11 +16,15 @@ final class InFlight implements Comparable<InFlight> {
     final InetAddress destination;
     final int port;
     final byte[] payload;
+    private final Simulator simulator;
 
-    InFlight(long due, long order, LinkState link, LoopbackUdpConnection from, boolean ipv6,
-            InetSocketAddress source, InetAddress destination, int port, byte[] payload) {
-        this.due = due;
-        this.order = order;
+    InFlight(long due, long order, Simulator simulator, long sequence, int copy, LinkState link,
+            LoopbackUdpConnection from, boolean ipv6, InetSocketAddress source, InetAddress destination, int port,
+            byte[] payload) {
+        super(due, order);
+        this.simulator = simulator;
+        this.sequence = sequence;
+        this.copy = copy;
         this.link = link;
         this.from = from;
         this.ipv6 = ipv6;
@@ -30,18 +35,12 @@ final class InFlight implements Comparable<InFlight> {
     }
 
     @Override
-    public int compareTo(InFlight o) {
-        int c = Long.compare(due, o.due);
-        return c != 0 ? c : Long.compare(order, o.order);
+    boolean isDatagram() {
+        return true;
     }
 
     @Override
-    public boolean equals(Object o) {
-        return this == o;
-    }
-
-    @Override
-    public int hashCode() {
-        return Long.hashCode(order);
+    void fire() {
+        simulator.arrive(this);
     }
 }

@@ -28,6 +28,10 @@ final class LinkState {
     final ArrayDeque<InFlight> heldDatagrams = new ArrayDeque<>();
     /** Clock time at which the link has sent everything queued on it (bandwidth limit). */
     long busyUntil;
+    /** With a queue limit: when each datagram queued at the bandwidth limit leaves the link, in order. */
+    final ArrayDeque<Long> departures = new ArrayDeque<>();
+    /** Loss chain state: the previous datagram was lost (correlated loss), or the link is bad (Gilbert–Elliott). */
+    boolean lossState;
 
     LinkState(LoopbackHost from, LoopbackHost to) {
         this.from = from;

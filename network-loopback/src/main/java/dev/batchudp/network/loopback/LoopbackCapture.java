@@ -49,7 +49,7 @@ public final class LoopbackCapture implements AutoCloseable {
 
     /**
      * Writes the recording as a classic libpcap file (magic {@code 0xa1b2c3d4}, version 2.4, snap
-     * length 65535, link type 101 {@code LINKTYPE_RAW}): each datagram becomes an IPv4 or IPv6 packet
+     * length 262144, link type 101 {@code LINKTYPE_RAW}): each datagram becomes an IPv4 or IPv6 packet
      * with a UDP header synthesised from its addresses (IPv4 header checksum computed, IPv4 UDP
      * checksum 0, IPv6 UDP checksum computed), timestamped with the network's clock in microseconds.
      *

@@ -3,20 +3,32 @@ package dev.batchudp.network.loopback;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneId;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 
 /**
- * The clock a {@link LoopbackNetwork} delays datagrams on: real time, or a {@link ManualClock} that
- * moves only when the test {@linkplain ManualClock#advance(Duration) advances} it, so that a test of a
- * 30-second delay runs in milliseconds. Choose with {@link LoopbackConfiguration.Builder#manualClock};
- * get it with {@link LoopbackNetwork#clock()}.
+ * The time of a {@link LoopbackNetwork}: real time, or a {@link ManualClock} (simulated time) that
+ * moves only when it is advanced, by the test or by itself, so that a test of a 30-second retry timer
+ * runs in milliseconds. Choose with {@link LoopbackConfiguration.Builder#manualClock} and
+ * {@link LoopbackConfiguration.Builder#autoAdvance}; get it with {@link LoopbackNetwork#clock()}.
  *
- * <p>Only the network's delays (latency, reordering, bandwidth, rule delays) run on this clock.
- * Receive timeouts ({@link dev.batchudp.network.UdpConnection#setReadTimeout}) are real time.
+ * <p>Everything the network times runs on this clock: delays (latency, reordering, bandwidth, rule
+ * delays) and receive timeouts ({@link dev.batchudp.network.UdpConnection#setReadTimeout}). Code under
+ * test reaches the same time through what it can have injected: this clock is an
+ * {@link InstantSource} (and {@link #asClock()} a {@link Clock}), {@link #newScheduledExecutor()} gives a
+ * {@link ScheduledExecutorService} whose delays run on it, and {@link #threadFactory()} threads the
+ * clock waits for.
+ *
+ * <pre>{@code
+ * RetryingClient client = new RetryingClient(connection, network.clock(),  // an InstantSource
+ *         network.clock().newScheduledExecutor());
+ * }</pre>
  *
  * @since 0.1
  */
-public sealed interface LoopbackClock permits ManualClock, RealTimeClock {
+public sealed interface LoopbackClock extends InstantSource permits ManualClock, RealTimeClock {
 
     /**
      * Returns the time elapsed since the network was created, in nanoseconds.
@@ -40,6 +52,7 @@ public sealed interface LoopbackClock permits ManualClock, RealTimeClock {
      *
      * @return the current instant
      */
+    @Override
     default Instant instant() {
         return epoch().plusNanos(nanos());
     }
@@ -58,6 +71,24 @@ public sealed interface LoopbackClock permits ManualClock, RealTimeClock {
      * @return whether time moves only when advanced
      */
     boolean isManual();
+
+    /**
+     * Returns a factory of threads for code under test. On a {@link ManualClock} they are participants
+     * the clock waits for (see {@link ManualClock#threadFactory()}); in real time, plain daemon threads.
+     *
+     * @return a thread factory
+     */
+    ThreadFactory threadFactory();
+
+    /**
+     * Returns a new single-threaded {@link ScheduledExecutorService} whose delays run on this clock: on
+     * a {@link ManualClock}, see {@link ManualClock#newScheduledExecutor()}; in real time, a
+     * {@link java.util.concurrent.ScheduledThreadPoolExecutor} with one daemon thread. Either way the
+     * network shuts it down ({@code shutdownNow}) when it closes.
+     *
+     * @return a new executor
+     */
+    ScheduledExecutorService newScheduledExecutor();
 
     /**
      * Returns this clock as a {@link Clock} in UTC, for code under test that takes an injected clock.

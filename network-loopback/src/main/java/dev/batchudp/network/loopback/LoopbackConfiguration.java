@@ -18,7 +18,9 @@ import java.util.Objects;
  *   </thead>
  *   <tbody>
  *     <tr><td>{@link #mtu()}</td><td>65,536</td><td>65,536</td><td>MTU of the {@code lo} interface;
- *         bounds the payload a datagram may carry</td></tr>
+ *         bounds the payload of connections with don't-fragment set</td></tr>
+ *     <tr><td>{@link #dontFragment()}</td><td>false</td><td>false</td><td>new connections start with
+ *         {@link dev.batchudp.network.UdpSocketOptions#IP_DONTFRAG} set</td></tr>
  *     <tr><td>{@link #receiveQueueCapacity()}</td><td>4,096</td><td>4,096</td><td>datagrams each
  *         connection's receive queue holds</td></tr>
  *     <tr><td>{@link #receiveQueueBytes()}</td><td>16 MiB</td><td>212,992</td><td>payload bytes each
@@ -29,8 +31,10 @@ import java.util.Objects;
  *         connection was opened, for {@link LoopbackNetwork#checkNoOpenConnections()}</td></tr>
  *     <tr><td>{@link #seed()}</td><td>{@value #SEED_DEFAULT}</td><td>{@value #SEED_DEFAULT}</td><td>seed
  *         of the network's random source (loss, latency, reordering, ...)</td></tr>
- *     <tr><td>{@link #manualClock()}</td><td>false</td><td>false</td><td>delays run on a
- *         {@link ManualClock} instead of real time</td></tr>
+ *     <tr><td>{@link #manualClock()}</td><td>false</td><td>false</td><td>delays, receive timeouts and
+ *         the clock's executors run on a {@link ManualClock} instead of real time</td></tr>
+ *     <tr><td>{@link #autoAdvance()}</td><td>false</td><td>false</td><td>the manual clock jumps to the
+ *         next event when every participating thread waits on it</td></tr>
  *     <tr><td>{@link #impairments()}</td><td>none</td><td>none</td><td>the network-wide
  *         {@link Impairments} it starts with</td></tr>
  *   </tbody>
@@ -95,6 +99,8 @@ public final class LoopbackConfiguration {
     private final long seed;
     private final boolean manualClock;
     private final Impairments impairments;
+    private final boolean dontFragment;
+    private final boolean autoAdvance;
 
     private LoopbackConfiguration(Builder b) {
         this.mtu = b.mtu;
@@ -106,6 +112,8 @@ public final class LoopbackConfiguration {
         this.seed = b.seed;
         this.manualClock = b.manualClock;
         this.impairments = b.impairments;
+        this.dontFragment = b.dontFragment;
+        this.autoAdvance = b.autoAdvance;
     }
 
     /**
@@ -150,10 +158,12 @@ public final class LoopbackConfiguration {
     }
 
     /**
-     * Returns the MTU of the {@code lo} interface. A datagram's payload may be at most the MTU minus
-     * the IP header (20 bytes for IPv4, 40 for IPv6) minus the 8-byte UDP header, and never more than
-     * {@link dev.batchudp.network.UdpFamily#maxPayload()}; larger ones are refused with
-     * {@link dev.batchudp.network.DatagramTooLargeException}.
+     * Returns the MTU of the {@code lo} interface. A connection with
+     * {@link dev.batchudp.network.UdpSocketOptions#IP_DONTFRAG} set (see {@link #dontFragment()}) may send
+     * payloads of at most the MTU minus the IP header (20 bytes for IPv4, 40 for IPv6) minus the 8-byte
+     * UDP header; larger ones are refused with {@link dev.batchudp.network.DatagramTooLargeException}.
+     * Without it, as on Linux, which fragments, the limit is
+     * {@link dev.batchudp.network.UdpFamily#maxPayload()} whatever the MTU.
      *
      * @return the MTU in bytes
      */
@@ -243,6 +253,31 @@ public final class LoopbackConfiguration {
         return impairments;
     }
 
+    /**
+     * Returns whether new connections start with {@link dev.batchudp.network.UdpSocketOptions#IP_DONTFRAG}
+     * set, so that the {@linkplain #mtu() MTU} bounds every payload (the strict MTU of earlier versions).
+     * Off (the default): connections start without it, and payloads up to the family's UDP maximum are
+     * sent, as on Linux. A connection may change it with {@code setOption}.
+     *
+     * @return whether don't-fragment is on by default
+     */
+    public boolean dontFragment() {
+        return dontFragment;
+    }
+
+    /**
+     * Returns whether the network's {@link ManualClock} advances by itself: when every participating
+     * thread ({@link ManualClock#participate()}, {@link ManualClock#threadFactory()}, the clock's
+     * executors) waits on simulated time, the clock
+     * jumps to the next timer or delivery. Implies {@link #manualClock()}. Off (the default): the
+     * manual clock moves only when {@linkplain ManualClock#advance advanced}.
+     *
+     * @return whether the manual clock advances by itself
+     */
+    public boolean autoAdvance() {
+        return autoAdvance;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof LoopbackConfiguration)) {
@@ -252,13 +287,14 @@ public final class LoopbackConfiguration {
         return mtu == c.mtu && receiveQueueCapacity == c.receiveQueueCapacity
                 && receiveQueueBytes == c.receiveQueueBytes && ephemeralPortFirst == c.ephemeralPortFirst
                 && ephemeralPortLast == c.ephemeralPortLast && recordOpenStackTraces == c.recordOpenStackTraces
-                && seed == c.seed && manualClock == c.manualClock && impairments.equals(c.impairments);
+                && seed == c.seed && manualClock == c.manualClock && impairments.equals(c.impairments)
+                && dontFragment == c.dontFragment && autoAdvance == c.autoAdvance;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(mtu, receiveQueueCapacity, receiveQueueBytes, ephemeralPortFirst,
-                ephemeralPortLast, recordOpenStackTraces, seed, manualClock, impairments);
+                ephemeralPortLast, recordOpenStackTraces, seed, manualClock, impairments, dontFragment, autoAdvance);
     }
 
     @Override
@@ -266,7 +302,8 @@ public final class LoopbackConfiguration {
         return "LoopbackConfiguration{mtu=" + mtu + ", receiveQueueCapacity=" + receiveQueueCapacity
                 + ", receiveQueueBytes=" + receiveQueueBytes + ", ephemeralPorts=" + ephemeralPortFirst
                 + "-" + ephemeralPortLast + ", recordOpenStackTraces=" + recordOpenStackTraces + ", seed=" + seed
-                + ", manualClock=" + manualClock + ", impairments=" + impairments + "}";
+                + ", manualClock=" + manualClock + ", autoAdvance=" + autoAdvance + ", impairments=" + impairments
+                + ", dontFragment=" + dontFragment + "}";
     }
 
     /**
@@ -285,6 +322,8 @@ public final class LoopbackConfiguration {
         private long seed = SEED_DEFAULT;
         private boolean manualClock;
         private Impairments impairments = Impairments.none();
+        private boolean dontFragment;
+        private boolean autoAdvance;
 
         private Builder() {}
 
@@ -298,6 +337,8 @@ public final class LoopbackConfiguration {
             this.seed = c.seed;
             this.manualClock = c.manualClock;
             this.impairments = c.impairments;
+            this.dontFragment = c.dontFragment;
+            this.autoAdvance = c.autoAdvance;
         }
 
         /**
@@ -394,11 +435,41 @@ public final class LoopbackConfiguration {
         /**
          * Sets whether delays run on a {@link ManualClock}.
          *
-         * @param manual {@code true} for a manual clock, {@code false} for real time
+         * @param manual {@code true} for a manual clock, {@code false} for real time (which also turns
+         *     {@linkplain #autoAdvance(boolean) auto-advance} off)
          * @return this builder
          */
         public Builder manualClock(boolean manual) {
             this.manualClock = manual;
+            if (!manual) {
+                this.autoAdvance = false;
+            }
+            return this;
+        }
+
+        /**
+         * Sets whether new connections start with don't-fragment set.
+         *
+         * @param dontFragment {@code true} to refuse payloads the MTU cannot carry unfragmented
+         * @return this builder
+         */
+        public Builder dontFragment(boolean dontFragment) {
+            this.dontFragment = dontFragment;
+            return this;
+        }
+
+        /**
+         * Sets whether the manual clock advances by itself when every participating thread waits on
+         * it; {@code true} also turns the {@linkplain #manualClock(boolean) manual clock} on.
+         *
+         * @param autoAdvance {@code true} for a self-advancing manual clock
+         * @return this builder
+         */
+        public Builder autoAdvance(boolean autoAdvance) {
+            this.autoAdvance = autoAdvance;
+            if (autoAdvance) {
+                this.manualClock = true;
+            }
             return this;
         }
 

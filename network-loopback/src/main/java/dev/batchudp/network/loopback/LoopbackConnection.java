@@ -18,8 +18,11 @@ import java.util.Optional;
  * capacity in payload bytes: setting it takes effect for the next datagram to arrive, and reading it
  * returns exactly what was set (Linux doubles the value; this network does not). Its initial value is
  * {@link LoopbackConfiguration#receiveQueueBytes()}. {@link java.net.StandardSocketOptions#SO_SNDBUF}
- * is stored and returned but has no effect, since sending never blocks or queues. Other options throw
- * {@link UnsupportedOperationException}.
+ * is stored and returned but has no effect, since sending never blocks or queues.
+ * {@link dev.batchudp.network.UdpSocketOptions#IP_DONTFRAG} (initially
+ * {@link LoopbackConfiguration#dontFragment()}) refuses payloads larger than the
+ * {@linkplain LoopbackConfiguration#mtu() MTU} allows; without it the family's UDP maximum applies, as
+ * on Linux, which fragments. Other options throw {@link UnsupportedOperationException}.
  *
  * <p><b>Interrupts.</b> As with the JDK's interruptible channels, interrupting a thread blocked in
  * {@code receive} closes the connection and throws

@@ -20,7 +20,7 @@ package dev.batchudp.network.loopback;
  * @param queuedDatagrams datagrams waiting in the queue now
  * @param queuedBytes payload bytes waiting in the queue now
  * @param droppedByRule datagrams this connection sent that the simulation dropped (a rule, loss, a
- *     partition or a link MTU)
+ *     partition, a link MTU or queue limit, the network closing)
  * @param duplicated extra copies made of datagrams this connection sent
  * @since 0.1
  */

@@ -36,8 +36,19 @@ import java.util.Set;
  * addresses; {@link LoopbackNetwork#openUdp} opens connections on it unless the local address belongs
  * to another host. Links between hosts are what impairments, partitions and link counters refer to.
  *
- * <p>{@link #close()} crashes the host: its connections close and it refuses new ones, while the rest of
- * the network carries on. Thread-safe.
+ * <p>{@link #crash()} (or {@link #close()}) takes the host down: its connections close, it refuses new
+ * ones, and datagrams reaching it are dropped and counted (as having no listener; a
+ * {@link LoopbackTrace} says {@link TraceEvent.Cause#HOST_DOWN}), while the rest of the network carries
+ * on. {@link #restart()} brings it back with the same addresses, every port free, as after a reboot:
+ *
+ * <pre>{@code
+ * server.crash();                      // the server's connections are closed
+ * client.send(request, serverAddress); // dropped: host down
+ * server.restart();
+ * UdpConnection again = server.openUdp(UdpFamily.UDP4, new InetSocketAddress("10.0.0.2", 7));
+ * }</pre>
+ *
+ * <p>Thread-safe.
  *
  * @since 0.1
  */
@@ -56,8 +67,8 @@ public final class LoopbackHost implements Network {
     /** The link to destinations no host owns. */
     final LinkState unroutable;
 
-    /** Guarded by the network's connection lock. */
-    private boolean down;
+    /** Written under the network's connection lock; read on delivery. */
+    private volatile boolean down;
 
     LoopbackHost(LoopbackNetwork network, String name, int index, List<InetAddress> addresses,
             LoopbackConfiguration configuration) {
@@ -133,6 +144,12 @@ public final class LoopbackHost implements Network {
 
     void markDown() {
         down = true;
+    }
+
+    void markUp() {
+        down = false;
+        ipv4.restart();
+        ipv6.restart();
     }
 
     /**
@@ -232,7 +249,7 @@ public final class LoopbackHost implements Network {
     }
 
     /**
-     * Returns whether the network is open and this host has not been closed.
+     * Returns whether the network is open and this host is up.
      *
      * @return whether connections can be opened here
      */
@@ -242,12 +259,31 @@ public final class LoopbackHost implements Network {
     }
 
     /**
-     * Crashes the host: closes its connections and refuses new ones. The network and its other hosts
-     * carry on; datagrams sent to this host find no listener. Idempotent.
+     * Crashes the host: closes its connections (waking their receivers with
+     * {@link java.nio.channels.AsynchronousCloseException}) and refuses new ones until
+     * {@link #restart()}. The network and its other hosts carry on; datagrams reaching this host,
+     * including those already in flight to it, are dropped and counted. Idempotent.
+     */
+    public void crash() {
+        network.closeHost(this);
+    }
+
+    /**
+     * Brings a crashed host back up, with the same addresses and every port free (ephemeral ports are
+     * handed out from the start of the range again). Does nothing if the host is up.
+     *
+     * @throws ClosedNetworkException if the network is closed
+     */
+    public void restart() throws ClosedNetworkException {
+        network.restartHost(this);
+    }
+
+    /**
+     * Crashes the host, as {@link #crash()}.
      */
     @Override
     public void close() {
-        network.closeHost(this);
+        crash();
     }
 
     @Override

@@ -14,7 +14,8 @@ package dev.batchudp.network.loopback;
  * @param delivered datagrams (copies included) placed in a receive queue
  * @param droppedNoListener datagrams that found no connection bound to their destination
  * @param droppedQueueFull datagrams dropped because the destination's receive queue was full
- * @param droppedByRule datagrams dropped by the simulation: a rule, loss, a partition or the link MTU
+ * @param droppedByRule datagrams dropped by the simulation: a rule (or one that
+ *     threw), loss, a partition, the link MTU or queue limit, or the network closing with it in flight
  * @param duplicated extra copies made by duplication
  * @since 0.1
  */

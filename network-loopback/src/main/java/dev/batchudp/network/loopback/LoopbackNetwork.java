@@ -61,9 +61,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * nothing is bound to the destination (or the destination is connected to another peer), and when the
  * destination's queue is full ({@link LoopbackConfiguration#receiveQueueCapacity()} datagrams or
  * {@code SO_RCVBUF} bytes). Senders never block and never get an error for an undeliverable datagram,
- * as with real UDP. Datagrams are delivered in the order they were sent. A payload larger than the
- * {@linkplain LoopbackConfiguration#mtu() MTU} allows is refused with
- * {@link dev.batchudp.network.DatagramTooLargeException}; a datagram larger than the receive buffer is
+ * as with real UDP. Datagrams are delivered in the order they were sent. As on Linux, a payload may be
+ * as large as the family allows (65,507 bytes for IPv4, 65,527 for IPv6: the kernel fragments what
+ * exceeds the MTU); a connection with {@link dev.batchudp.network.UdpSocketOptions#IP_DONTFRAG} set
+ * has larger payloads than the {@linkplain LoopbackConfiguration#mtu() MTU} allows refused with
+ * {@link dev.batchudp.network.DatagramTooLargeException}. A datagram larger than the receive buffer is
  * consumed and reported with {@link dev.batchudp.network.DatagramTruncatedException}.
  *
  * <h2>Hosts</h2>
@@ -78,10 +80,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * reordering, duplication, corruption, link MTU, bandwidth), partitions ({@link #partition},
  * {@link #partitionOneWay}, {@link #heal}), {@link #hold}/{@link #release}, and a chain of
  * {@link LoopbackRule}s ({@link #addRule}) decide each datagram's fate, drawing from one random source
- * seeded with {@link LoopbackConfiguration#seed()}. Delays run on the network's {@link #clock()}: real
- * time (one daemon scheduler thread, started by the first delayed datagram and stopped by
- * {@link #close()}) or a {@link ManualClock}. A datagram with no delay is still delivered before
- * {@code send} returns. {@link #startCapture()} records traffic and writes pcap files.
+ * seeded with {@link LoopbackConfiguration#seed()}. Delays and receive timeouts run on the network's
+ * {@link #clock()}: real time (one daemon scheduler thread, started by the first delayed datagram and
+ * stopped by {@link #close()}) or a {@link ManualClock}, simulated time that the test advances or that
+ * {@linkplain LoopbackConfiguration#autoAdvance() advances by itself}; code under test gets the same
+ * time as an {@link java.time.InstantSource} and a {@link java.util.concurrent.ScheduledExecutorService}
+ * ({@link LoopbackClock#newScheduledExecutor()}). A datagram with no delay is still delivered before
+ * {@code send} returns. {@link #startCapture()} records traffic and writes pcap files;
+ * {@link #startTrace()} records every datagram's fate and writes JSON Lines and pcapng. Hosts can
+ * {@linkplain LoopbackHost#crash() crash} and {@linkplain LoopbackHost#restart() restart}.
  *
  * <p><b>What is deterministic.</b> The fate of each datagram (dropped, corrupted, its delay, duplicated)
  * is decided under one lock, in the order the network accepts datagrams. The same seed and the same
@@ -136,7 +143,8 @@ public final class LoopbackNetwork implements Network {
         this.clock = configuration.manualClock() ? new ManualClock() : new RealTimeClock();
         this.registry = new AddressRegistry(new LoopbackHost(this, LOCALHOST, 0, List.of(), configuration));
         this.fabric = new Fabric(registry);
-        this.simulator = new Simulator(fabric, clock, configuration.seed(), configuration.impairments(), name);
+        this.simulator = new Simulator(fabric, clock, configuration.seed(), configuration.impairments(),
+                configuration.autoAdvance(), name);
         fabric.attach(simulator);
     }
 
@@ -268,9 +276,10 @@ public final class LoopbackNetwork implements Network {
             host = owner;
         }
         InetSocketAddress peer = remote == null ? null : checkRemote(family, ipv6, remote);
-        int maxPayload = Math.max(0, Math.min(
-                configuration.mtu() - (ipv6 ? IPV6_HEADER : IPV4_HEADER) - UDP_HEADER,
-                ipv6 ? UdpFamily.MAX_IPV6_PAYLOAD : UdpFamily.MAX_IPV4_PAYLOAD));
+        // Linux fragments what exceeds the MTU unless the socket sets don't-fragment (ip(7), ipv6(7)).
+        int maxPayload = ipv6 ? UdpFamily.MAX_IPV6_PAYLOAD : UdpFamily.MAX_IPV4_PAYLOAD;
+        int mtuPayload = Math.max(0, Math.min(
+                configuration.mtu() - (ipv6 ? IPV6_HEADER : IPV4_HEADER) - UDP_HEADER, maxPayload));
         Throwable openedAt = configuration.recordOpenStackTraces()
                 ? new Throwable("loopback connection opened here") : null;
         long id = connectionIds.incrementAndGet();
@@ -285,7 +294,8 @@ public final class LoopbackNetwork implements Network {
             LoopbackHost bindHost = host;
             LoopbackUdpConnection connection = host.ports(ipv6).bind(address, wildcard, port,
                     p -> new LoopbackUdpConnection(this, fabric, bindHost, id, family, ipv6, bindAddress, p, peer,
-                            maxPayload, configuration, openedAt));
+                            maxPayload, mtuPayload, configuration, clock.isManual() ? simulator.timeline() : null,
+                            openedAt));
             connections.put(id, connection);
             return connection;
         }
@@ -655,6 +665,17 @@ public final class LoopbackNetwork implements Network {
     }
 
     /**
+     * Starts recording every datagram's fate (sent, dropped and why, duplicated, corrupted, held,
+     * released, delivered), until the trace is closed. Turns the simulated delivery path on, as any
+     * simulation setting does.
+     *
+     * @return the trace
+     */
+    public LoopbackTrace startTrace() {
+        return simulator.startTrace();
+    }
+
+    /**
      * Returns the counters of one direction of a link.
      *
      * @param from the sending host's name
@@ -680,7 +701,9 @@ public final class LoopbackNetwork implements Network {
     }
 
     /**
-     * Takes the network down: closes every open connection (waking blocked receivers with
+     * Takes the network down: drops the datagrams in flight or held (counted as dropped by the
+     * simulation, {@link TraceEvent.Cause#NETWORK_CLOSED} in a trace), shuts down the clock's executors,
+     * and closes every open connection (waking blocked receivers with
      * {@link java.nio.channels.AsynchronousCloseException}), after which {@code openUdp} throws
      * {@link ClosedNetworkException}. Counters stay readable. Idempotent.
      */
@@ -718,6 +741,17 @@ public final class LoopbackNetwork implements Network {
         }
         for (LoopbackUdpConnection c : toClose) {
             c.close();
+        }
+    }
+
+    void restartHost(LoopbackHost host) throws ClosedNetworkException {
+        synchronized (connections) {
+            if (!open) {
+                throw new ClosedNetworkException(name);
+            }
+            if (host.isDown()) {
+                host.markUp();
+            }
         }
     }
 

@@ -14,11 +14,11 @@ package dev.batchudp.network.loopback;
  * @param sent datagrams accepted by {@code send} on any connection (refused, oversize ones excluded)
  * @param delivered datagrams placed in a receive queue
  * @param droppedNoListener datagrams dropped because no open connection was bound to the destination
- *     address and port (or the one bound there is connected to another peer, or the destination is
- *     not an address of this network)
+ *     address and port (or the one bound there is connected to another peer, the destination host is
+ *     down, or the destination is not an address of this network)
  * @param droppedQueueFull datagrams dropped because the destination's receive queue was full
- * @param droppedByRule datagrams dropped by the simulation: a {@link LoopbackRule}, loss, a partition or
- *     a link MTU
+ * @param droppedByRule datagrams dropped by the simulation: a {@link LoopbackRule} (or one that threw),
+ *     loss, a partition, a link MTU, a link queue limit, or the network closing with it in flight
  * @param duplicated extra copies made by duplication
  * @param inFlight datagrams delayed or held, not yet delivered or dropped
  * @since 0.1

@@ -4,6 +4,7 @@ import dev.batchudp.network.DatagramTooLargeException;
 import dev.batchudp.network.SocketAddresses;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import dev.batchudp.network.UdpSocketOptions;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -25,8 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The one implementation of {@link LoopbackConnection}. Thread-safe. */
 final class LoopbackUdpConnection implements LoopbackConnection {
-    private static final Set<SocketOption<?>> OPTIONS =
-            Set.of(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF);
+    private static final Set<SocketOption<?>> OPTIONS = Set.of(
+            StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF, UdpSocketOptions.IP_DONTFRAG);
 
     /** Initial {@code SO_SNDBUF}: Linux's {@code net.core.wmem_default}. */
     static final int SEND_BUFFER_DEFAULT = 212_992;
@@ -43,7 +44,10 @@ final class LoopbackUdpConnection implements LoopbackConnection {
     /** Source of datagrams to other addresses. */
     private final InetSocketAddress hostSource;
     private final InetSocketAddress remote;
+    /** The family's UDP maximum: the limit without don't-fragment. */
     private final int maxPayload;
+    /** What fits the interface MTU: the limit with don't-fragment. */
+    private final int mtuPayload;
     private final ReceiveQueue queue;
     private final Throwable openedAt;
     private final long id;
@@ -54,11 +58,12 @@ final class LoopbackUdpConnection implements LoopbackConnection {
     private final LongAdder duplicated = new LongAdder();
     private volatile long readTimeoutNanos;
     private volatile int sendBufferSize = SEND_BUFFER_DEFAULT;
+    private volatile boolean dontFragment;
 
     LoopbackUdpConnection(LoopbackNetwork network, Fabric fabric, LoopbackHost host, long id, UdpFamily family,
             boolean ipv6,
             InetAddress boundAddress, int port, InetSocketAddress remote, int maxPayload,
-            LoopbackConfiguration configuration, Throwable openedAt) {
+            int mtuPayload, LoopbackConfiguration configuration, Timeline timeline, Throwable openedAt) {
         this.network = network;
         this.fabric = fabric;
         this.host = host;
@@ -73,7 +78,10 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         this.hostSource = wildcard ? new InetSocketAddress(host.primary(ipv6), port) : this.local;
         this.remote = remote;
         this.maxPayload = maxPayload;
-        this.queue = new ReceiveQueue(configuration.receiveQueueCapacity(), configuration.receiveQueueBytes());
+        this.mtuPayload = mtuPayload;
+        this.dontFragment = configuration.dontFragment();
+        this.queue = new ReceiveQueue(configuration.receiveQueueCapacity(), configuration.receiveQueueBytes(),
+                timeline);
         this.openedAt = openedAt;
     }
 
@@ -143,7 +151,8 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         }
         InetSocketAddress sender;
         try {
-            sender = queue.take(readTimeoutNanos, dst);
+            sender = queue.isSimulated() ? queue.takeSimulated(readTimeoutNanos, dst)
+                    : queue.take(readTimeoutNanos, dst);
         } catch (InterruptedException e) {
             // As an InterruptibleChannel does: the interrupt closes the connection.
             close();
@@ -154,7 +163,8 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         }
         if (sender == null) {
             throw new SocketTimeoutException("Receive timed out after "
-                    + Duration.ofNanos(readTimeoutNanos).toMillis() + " ms on " + this);
+                    + Duration.ofNanos(readTimeoutNanos).toMillis() + " ms on " + this
+                    + (queue.isSimulated() ? " (simulated time)" : ""));
         }
         return sender;
     }
@@ -190,8 +200,9 @@ final class LoopbackUdpConnection implements LoopbackConnection {
             destination = target;
         }
         int length = src.remaining();
-        if (length > maxPayload) {
-            throw new DatagramTooLargeException(length, maxPayload);
+        int limit = dontFragment ? mtuPayload : maxPayload;
+        if (length > limit) {
+            throw new DatagramTooLargeException(length, limit);
         }
         byte[] payload = new byte[length];
         src.get(payload);
@@ -233,6 +244,13 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         if (closed.get()) {
             throw new ClosedChannelException();
         }
+        if (name == UdpSocketOptions.IP_DONTFRAG) {
+            if (!(value instanceof Boolean)) {
+                throw new IllegalArgumentException(name.name() + " must be a Boolean, got " + value);
+            }
+            dontFragment = (Boolean) value;
+            return this;
+        }
         if (!(value instanceof Integer) || (Integer) value <= 0) {
             throw new IllegalArgumentException(name.name() + " must be a positive Integer, got " + value);
         }
@@ -252,6 +270,9 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         if (closed.get()) {
             throw new ClosedChannelException();
         }
+        if (name == UdpSocketOptions.IP_DONTFRAG) {
+            return name.type().cast(dontFragment);
+        }
         int size = name == StandardSocketOptions.SO_RCVBUF ? queue.byteCapacity() : sendBufferSize;
         return name.type().cast(size);
     }
@@ -260,7 +281,7 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         if (!OPTIONS.contains(name)) {
             throw new UnsupportedOperationException(
                     "socket option " + name.name() + " is not supported by the loopback network; supported: "
-                    + "SO_RCVBUF (receive queue bytes), SO_SNDBUF (stored only)");
+                    + "SO_RCVBUF (receive queue bytes), SO_SNDBUF (stored only), IP_DONTFRAG");
         }
     }
 

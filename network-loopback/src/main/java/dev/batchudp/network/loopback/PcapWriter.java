@@ -15,7 +15,8 @@ import java.util.List;
  */
 final class PcapWriter {
     static final int MAGIC = 0xa1b2c3d4;
-    static final int SNAPLEN = 65_535;
+    /** Snap length: 262,144 (tcpdump's default), above the largest IPv6 datagram (65,527 + 48 bytes). */
+    static final int SNAPLEN = 262_144;
     static final int LINKTYPE_RAW = 101;
     private static final int IPV4_HEADER = 20;
     private static final int IPV6_HEADER = 40;

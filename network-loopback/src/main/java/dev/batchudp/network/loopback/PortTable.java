@@ -96,6 +96,11 @@ final class PortTable {
         }
     }
 
+    /** After a host restart: ephemeral ports start again from the first (every port is free by then). */
+    synchronized void restart() {
+        nextEphemeral = ephemeralFirst;
+    }
+
     private int allocateEphemeral(InetAddress address) throws BindException {
         int size = ephemeralLast - ephemeralFirst + 1;
         for (int i = 0; i < size; i++) {

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,6 +33,10 @@ final class ReceiveQueue {
     private final Condition notEmpty = lock.newCondition();
     private final int capacity;
     private final LongAdder droppedQueueFull = new LongAdder();
+    /** The network's simulated time, or {@code null} in real time. */
+    private final Timeline timeline;
+    /** Receivers waiting on {@link #timeline}; a delivery or close wakes them only when there are any. */
+    private final AtomicInteger simulatedWaiters = new AtomicInteger();
 
     // Guarded by lock.
     private byte[][] payloads;
@@ -42,12 +47,14 @@ final class ReceiveQueue {
     private long bytes;
     private int byteCapacity;
     private int waiters;
-    private boolean closed;
+    /** Written under the lock; read without it by receivers waiting on simulated time. */
+    private volatile boolean closed;
     private long delivered;
     private long received;
     private long truncated;
 
-    ReceiveQueue(int capacity, int byteCapacity) {
+    ReceiveQueue(int capacity, int byteCapacity, Timeline timeline) {
+        this.timeline = timeline;
         this.capacity = capacity;
         this.byteCapacity = byteCapacity;
         int initial = Math.min(INITIAL_SLOTS, capacity);
@@ -95,10 +102,13 @@ final class ReceiveQueue {
             if (waiters > 0) {
                 notEmpty.signal();
             }
-            return ACCEPTED;
         } finally {
             lock.unlock();
         }
+        if (simulatedWaiters.get() > 0) {
+            timeline.signal();
+        }
+        return ACCEPTED;
     }
 
     /**
@@ -143,26 +153,81 @@ final class ReceiveQueue {
                     waiters--;
                 }
             }
-            int h = head;
-            byte[] payload = payloads[h];
-            InetSocketAddress sender = senders[h];
-            payloads[h] = null;
-            senders[h] = null;
-            head = h + 1 == payloads.length ? 0 : h + 1;
-            count--;
-            bytes -= payload.length;
-            received++;
-            int room = dst.remaining();
-            if (payload.length > room) {
-                dst.put(payload, 0, room);
-                truncated++;
-                throw new DatagramTruncatedException(sender, payload.length, room);
-            }
-            dst.put(payload);
-            return sender;
+            return dequeue(dst);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Takes the oldest datagram as {@link #take} does, but waits on the network's simulated time: the
+     * timeout runs on the {@link ManualClock}, and a receiver waiting here is idle for auto-advance.
+     *
+     * @param timeoutNanos how long to wait on the clock; 0 waits forever
+     * @param dst where the payload is stored
+     * @return the sender, or {@code null} if the clock reached the timeout first
+     * @throws DatagramTruncatedException if the payload did not fit; the datagram is consumed
+     * @throws ClosedChannelException if the queue was closed before the call
+     * @throws AsynchronousCloseException if it was closed while waiting
+     * @throws InterruptedException if interrupted while waiting
+     */
+    InetSocketAddress takeSimulated(long timeoutNanos, ByteBuffer dst)
+            throws ClosedChannelException, DatagramTruncatedException, InterruptedException {
+        long now = timeline.clock().nanos();
+        long deadline = timeoutNanos == 0 || timeoutNanos >= Timeline.NONE - now ? Timeline.NONE : now + timeoutNanos;
+        boolean waited = false;
+        while (true) {
+            final ReentrantLock lock = this.lock;
+            lock.lockInterruptibly();
+            try {
+                if (closed) {
+                    throw waited ? new AsynchronousCloseException() : new ClosedChannelException();
+                }
+                if (count > 0) {
+                    return dequeue(dst);
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (timeline.clock().nanos() >= deadline) {
+                return null;
+            }
+            waited = true;
+            simulatedWaiters.incrementAndGet();
+            try {
+                if (!timeline.await(() -> count > 0 || closed, deadline)) {
+                    throw new AsynchronousCloseException();
+                }
+            } finally {
+                simulatedWaiters.decrementAndGet();
+            }
+        }
+    }
+
+    /** Whether receives wait on simulated time. */
+    boolean isSimulated() {
+        return timeline != null;
+    }
+
+    /** Takes the head datagram; the caller holds the lock and has checked that there is one. */
+    private InetSocketAddress dequeue(ByteBuffer dst) throws DatagramTruncatedException {
+        int h = head;
+        byte[] payload = payloads[h];
+        InetSocketAddress sender = senders[h];
+        payloads[h] = null;
+        senders[h] = null;
+        head = h + 1 == payloads.length ? 0 : h + 1;
+        count--;
+        bytes -= payload.length;
+        received++;
+        int room = dst.remaining();
+        if (payload.length > room) {
+            dst.put(payload, 0, room);
+            truncated++;
+            throw new DatagramTruncatedException(sender, payload.length, room);
+        }
+        dst.put(payload);
+        return sender;
     }
 
     /** Closes the queue: discards what it holds, wakes every waiting receiver, refuses new datagrams. */
@@ -181,6 +246,9 @@ final class ReceiveQueue {
             notEmpty.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (simulatedWaiters.get() > 0) {
+            timeline.signal();
         }
     }
 

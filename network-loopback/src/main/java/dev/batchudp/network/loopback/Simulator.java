@@ -8,9 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.SplittableRandom;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
@@ -29,12 +27,12 @@ final class Simulator {
     private static final long[] NOW = {0};
     private static final InstalledRule[] NO_RULES = new InstalledRule[0];
     private static final LoopbackCapture[] NO_CAPTURES = new LoopbackCapture[0];
+    private static final LoopbackTrace[] NO_TRACES = new LoopbackTrace[0];
 
     private final Fabric fabric;
     private final LoopbackClock clock;
-    private final String networkName;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition scheduleChanged = lock.newCondition();
+    private final Timeline timeline;
+    private final ReentrantLock lock;
 
     /** Set once anything is simulated; then every datagram goes through {@link #transmit}. */
     volatile boolean active;
@@ -42,25 +40,32 @@ final class Simulator {
     // Guarded by lock.
     private final SplittableRandom random;
     private long sequence;
-    private long order;
     private Impairments impairments;
     private InstalledRule[] rules = NO_RULES;
     private LoopbackCapture[] captures = NO_CAPTURES;
-    private final PriorityQueue<InFlight> scheduled = new PriorityQueue<>();
+    /** Written under the lock; read without it after a delivery. */
+    private volatile LoopbackTrace[] traces = NO_TRACES;
     private int held;
-    private Thread timer;
     private boolean closed;
 
-    Simulator(Fabric fabric, LoopbackClock clock, long seed, Impairments impairments, String networkName) {
+    Simulator(Fabric fabric, LoopbackClock clock, long seed, Impairments impairments, boolean autoAdvance,
+            String networkName) {
         this.fabric = fabric;
         this.clock = clock;
+        this.timeline = new Timeline(clock, autoAdvance, networkName);
+        this.lock = timeline.lock;
         this.random = new SplittableRandom(seed);
         this.impairments = impairments;
-        this.networkName = networkName;
         this.active = !impairments.isNone();
         if (clock instanceof ManualClock) {
-            ((ManualClock) clock).attach(this);
+            ((ManualClock) clock).attach(timeline);
+        } else {
+            ((RealTimeClock) clock).attach(timeline);
         }
+    }
+
+    Timeline timeline() {
+        return timeline;
     }
 
     // ---- configuration, from LoopbackNetwork ----
@@ -133,6 +138,11 @@ final class Simulator {
             out = new ArrayList<>(link.heldDatagrams);
             link.heldDatagrams.clear();
             held -= out.size();
+            if (traces.length > 0) {
+                for (InFlight f : out) {
+                    trace(TraceEvent.Kind.RELEASED, null, f);
+                }
+            }
         } finally {
             lock.unlock();
         }
@@ -188,32 +198,66 @@ final class Simulator {
         }
     }
 
-    /** Datagrams scheduled or held. */
-    long inFlight() {
+    LoopbackTrace startTrace() {
+        LoopbackTrace trace = new LoopbackTrace(this, clock);
         lock.lock();
         try {
-            return scheduled.size() + (long) held;
+            LoopbackTrace[] more = Arrays.copyOf(traces, traces.length + 1);
+            more[traces.length] = trace;
+            traces = more;
+            active = true;
+        } finally {
+            lock.unlock();
+        }
+        return trace;
+    }
+
+    void removeTrace(LoopbackTrace trace) {
+        lock.lock();
+        try {
+            traces = Arrays.stream(traces).filter(t -> t != trace).toArray(LoopbackTrace[]::new);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Drops everything in flight and stops the timer thread. */
-    void close() {
+    /** Datagrams scheduled or held. */
+    long inFlight() {
         lock.lock();
         try {
-            closed = true;
-            scheduled.clear();
-            held = 0;
-            for (LoopbackHost h : fabric.addresses().hosts()) {
-                for (LinkState l : h.outgoing) {
-                    l.heldDatagrams.clear();
-                }
-            }
-            scheduleChanged.signalAll();
+            return timeline.scheduledDatagrams() + (long) held;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Drops everything in flight or held, counting each as dropped by the simulation, stops the timer
+     * thread and shuts down the clock's executors.
+     */
+    void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (InFlight f : timeline.closeLocked()) {
+                drop(f, TraceEvent.Cause.NETWORK_CLOSED);
+            }
+            for (LoopbackHost h : fabric.addresses().hosts()) {
+                for (LinkState l : h.outgoing) {
+                    for (InFlight f : l.heldDatagrams) {
+                        drop(f, TraceEvent.Cause.NETWORK_CLOSED);
+                    }
+                    l.heldDatagrams.clear();
+                }
+            }
+            held = 0;
+        } finally {
+            lock.unlock();
+        }
+        timeline.shutdownExecutors();
     }
 
     // ---- the delivery path ----
@@ -231,8 +275,10 @@ final class Simulator {
             long now = clock.nanos();
             long seq = sequence++;
             InetSocketAddress target = null;
-            if (captures.length > 0) {
+            if (captures.length > 0 || traces.length > 0) {
                 target = new InetSocketAddress(destination, port);
+            }
+            if (captures.length > 0) {
                 CapturedDatagram captured = CapturedDatagram.own(seq, Duration.ofNanos(now),
                         clock.epoch().plusNanos(now), link.from.name(), source,
                         link.to == null ? null : link.to.name(), target, payload);
@@ -240,8 +286,12 @@ final class Simulator {
                     c.record(captured);
                 }
             }
+            if (traces.length > 0) {
+                trace(TraceEvent.Kind.SENT, null, seq, 0, link, source, target, payload.length, payload);
+            }
             if (link.partitioned || closed) {
-                drop(link, from);
+                drop(link, from, seq, 0, source, destination, port, payload.length,
+                        closed ? TraceEvent.Cause.NETWORK_CLOSED : TraceEvent.Cause.PARTITION);
                 return;
             }
             long[] delays = null;
@@ -249,12 +299,21 @@ final class Simulator {
                 View view = new View(seq, now, source, target != null ? target : new InetSocketAddress(destination, port),
                         link, payload);
                 for (InstalledRule r : rules) {
-                    Verdict v = Objects.requireNonNull(r.rule().apply(view), "a LoopbackRule returned null");
+                    Verdict v;
+                    try {
+                        v = Objects.requireNonNull(r.rule().apply(view), "a LoopbackRule returned null");
+                    } catch (RuntimeException | Error e) {
+                        // The datagram was counted as sent: give it an outcome before the failure
+                        // reaches the sender.
+                        drop(link, from, seq, 0, source, destination, port, payload.length,
+                                TraceEvent.Cause.RULE_FAILED);
+                        throw e;
+                    }
                     if (v.isPass()) {
                         continue;
                     }
                     if (v.isDrop()) {
-                        drop(link, from);
+                        drop(link, from, seq, 0, source, destination, port, payload.length, TraceEvent.Cause.RULE);
                         return;
                     }
                     delays = v.delays();
@@ -268,26 +327,43 @@ final class Simulator {
                 } else {
                     int packet = payload.length + 8 + (ipv6 ? 40 : 20);
                     if (imp.mtu() > 0 && packet > imp.mtu()) {
-                        drop(link, from);
+                        drop(link, from, seq, 0, source, destination, port, payload.length, TraceEvent.Cause.LINK_MTU);
                         return;
                     }
-                    if (imp.loss() > 0 && random.nextDouble() < imp.loss()) {
-                        drop(link, from);
+                    if (lost(imp, link)) {
+                        drop(link, from, seq, 0, source, destination, port, payload.length, TraceEvent.Cause.LOSS);
                         return;
                     }
                     if (imp.corrupt() > 0 && random.nextDouble() < imp.corrupt() && payload.length > 0) {
                         payload = payload.clone(); // the capture keeps the original
                         int bit = random.nextInt(payload.length * 8);
                         payload[bit >>> 3] ^= (byte) (1 << (bit & 7));
+                        if (traces.length > 0) {
+                            trace(TraceEvent.Kind.CORRUPTED, null, seq, 0, link, source, target, payload.length,
+                                    null);
+                        }
                     }
                     long delay = latency(imp);
                     if (imp.reorder() > 0 && random.nextDouble() < imp.reorder()) {
                         delay += imp.reorderDelayNanos();
                     }
-                    delay += serialisation(imp, link, now, packet);
-                    if (imp.duplicate() > 0 && random.nextDouble() < imp.duplicate()) {
-                        long copy = latency(imp) + serialisation(imp, link, now, packet);
-                        delays = new long[] {delay, copy};
+                    boolean duplicate = imp.duplicate() > 0 && random.nextDouble() < imp.duplicate();
+                    long copyLatency = duplicate ? latency(imp) : 0;
+                    if (imp.bandwidth() > 0) {
+                        // Tail drop at the link's queue limit; an ECN-capable datagram would be marked CE
+                        // here instead, above a threshold, once datagrams carry their ECN field.
+                        if (imp.queueLimit() > 0 && queued(link, now) >= imp.queueLimit()) {
+                            drop(link, from, seq, 0, source, destination, port, payload.length,
+                                    TraceEvent.Cause.QUEUE_LIMIT);
+                            return;
+                        }
+                        delay += serialisation(imp, link, now, packet);
+                        if (duplicate) {
+                            copyLatency += serialisation(imp, link, now, packet);
+                        }
+                    }
+                    if (duplicate) {
+                        delays = new long[] {delay, copyLatency};
                     } else {
                         delays = delay == 0 ? NOW : new long[] {delay};
                     }
@@ -297,10 +373,15 @@ final class Simulator {
                 link.duplicated.add(delays.length - 1);
                 from.countDuplicated(delays.length - 1);
             }
-            for (long delay : delays) {
-                InFlight f = new InFlight(now + delay, order++, link, from, ipv6, source, destination, port, payload);
+            for (int copy = 0; copy < delays.length; copy++) {
+                long delay = delays[copy];
+                if (copy > 0 && traces.length > 0) {
+                    trace(TraceEvent.Kind.DUPLICATED, null, seq, copy, link, source, target, payload.length, null);
+                }
+                InFlight f = new InFlight(now + delay, timeline.nextOrder(), this, seq, copy, link, from, ipv6, source,
+                        destination, port, payload);
                 if (delay > 0) {
-                    schedule(f);
+                    timeline.add(f);
                 } else if (first == null) {
                     first = f;
                 } else {
@@ -318,110 +399,129 @@ final class Simulator {
         }
     }
 
+    /**
+     * Draws whether the link loses this datagram: independent, correlated (a chain on whether the
+     * previous datagram was lost) or Gilbert–Elliott (a chain on the link's good or bad state).
+     */
+    private boolean lost(Impairments imp, LinkState link) {
+        if (imp.isGilbertElliott()) {
+            double p = link.lossState ? imp.gilbertElliottLossBad() : imp.gilbertElliottLossGood();
+            boolean lost = p >= 1 || (p > 0 && random.nextDouble() < p);
+            double u = random.nextDouble();
+            if (link.lossState ? u < imp.gilbertElliottR() : u < imp.gilbertElliottP()) {
+                link.lossState = !link.lossState;
+            }
+            return lost;
+        }
+        double rate = imp.loss();
+        if (rate == 0) {
+            return false;
+        }
+        double c = imp.lossCorrelation();
+        if (c == 0) {
+            return random.nextDouble() < rate;
+        }
+        double p = link.lossState ? c + (1 - c) * rate : (1 - c) * rate;
+        boolean lost = random.nextDouble() < p;
+        link.lossState = lost;
+        return lost;
+    }
+
     private long latency(Impairments imp) {
         long min = imp.latencyMinNanos();
         long max = imp.latencyMaxNanos();
         return max > min ? min + random.nextLong(max - min + 1) : min;
     }
 
+    /** Datagrams waiting for or in transmission on the link at {@code now}. */
+    private static int queued(LinkState link, long now) {
+        while (!link.departures.isEmpty() && link.departures.peekFirst() <= now) {
+            link.departures.pollFirst();
+        }
+        return link.departures.size();
+    }
+
     /** Delay from the link's bandwidth: the packet waits for the ones before it, then takes its time. */
     private static long serialisation(Impairments imp, LinkState link, long now, int packet) {
-        if (imp.bandwidth() == 0) {
-            return 0;
-        }
         long transmission = (long) Math.ceil(packet * 8.0 * 1e9 / imp.bandwidth());
         long start = Math.max(now, link.busyUntil);
         link.busyUntil = start + transmission;
+        if (imp.queueLimit() > 0) {
+            link.departures.addLast(link.busyUntil);
+        }
         return link.busyUntil - now;
     }
 
-    private static void drop(LinkState link, LoopbackUdpConnection from) {
+    /** Counts a drop by the simulation and traces it. The caller holds the lock. */
+    private void drop(LinkState link, LoopbackUdpConnection from, long seq, int copy, InetSocketAddress source,
+            InetAddress destination, int port, int length, TraceEvent.Cause cause) {
         link.droppedByRule.increment();
         from.countDroppedByRule();
+        if (traces.length > 0) {
+            trace(TraceEvent.Kind.DROPPED, cause, seq, copy, link, source, new InetSocketAddress(destination, port),
+                    length, null);
+        }
+    }
+
+    private void drop(InFlight f, TraceEvent.Cause cause) {
+        drop(f.link, f.from, f.sequence, f.copy, f.source, f.destination, f.port, f.payload.length, cause);
+    }
+
+    private void trace(TraceEvent.Kind kind, TraceEvent.Cause cause, InFlight f) {
+        trace(kind, cause, f.sequence, f.copy, f.link, f.source, new InetSocketAddress(f.destination, f.port),
+                f.payload.length, null);
+    }
+
+    private void trace(TraceEvent.Kind kind, TraceEvent.Cause cause, long seq, int copy, LinkState link,
+            InetSocketAddress source, InetSocketAddress destination, int length, byte[] sentPayload) {
+        TraceEvent e = new TraceEvent(seq, copy, kind, cause, Duration.ofNanos(clock.nanos()), link.from.name(), source,
+                link.to == null ? null : link.to.name(), destination, length);
+        for (LoopbackTrace t : traces) {
+            t.record(e, sentPayload);
+        }
     }
 
     /** A datagram reaches the end of its link: held, dropped at a partition, or delivered. */
-    private void arrive(InFlight f) {
+    void arrive(InFlight f) {
         lock.lock();
         try {
             if (f.link.partitioned || closed) {
-                drop(f.link, f.from);
+                drop(f, closed ? TraceEvent.Cause.NETWORK_CLOSED : TraceEvent.Cause.PARTITION);
                 return;
             }
             if (f.link.held) {
                 f.link.heldDatagrams.add(f);
                 held++;
+                if (traces.length > 0) {
+                    trace(TraceEvent.Kind.HELD, null, f);
+                }
                 return;
             }
         } finally {
             lock.unlock();
         }
-        fabric.deliver(f.link, f.ipv6, f.source, f.destination, f.port, f.payload);
-    }
-
-    private void schedule(InFlight f) {
-        // Called with the lock held.
-        scheduled.add(f);
-        if (clock.isManual()) {
-            return;
-        }
-        if (timer == null && !closed) {
-            timer = new Thread(this::runTimer, "loopback-timer-" + networkName);
-            timer.setDaemon(true);
-            timer.start();
-        }
-        if (scheduled.peek() == f) {
-            scheduleChanged.signal();
-        }
-    }
-
-    /** For the manual clock: delivers, in order, everything due by {@code target}. */
-    void runDue(long target, ManualClock manual) {
-        while (true) {
-            InFlight f;
+        int outcome = fabric.deliver(f.link, f.ipv6, f.source, f.destination, f.port, f.payload);
+        LoopbackTrace[] t = traces;
+        if (t.length > 0) {
             lock.lock();
             try {
-                f = scheduled.peek();
-                if (f == null || f.due > target) {
-                    return;
-                }
-                scheduled.poll();
-                manual.moveTo(f.due);
-            } finally {
-                lock.unlock();
-            }
-            arrive(f);
-        }
-    }
-
-    /** The real-time scheduler thread: one per network, started by the first delayed datagram. */
-    private void runTimer() {
-        while (true) {
-            InFlight f;
-            lock.lock();
-            try {
-                while (true) {
-                    if (closed) {
-                        return;
-                    }
-                    f = scheduled.peek();
-                    if (f == null) {
-                        scheduleChanged.await();
-                        continue;
-                    }
-                    long wait = f.due - clock.nanos();
-                    if (wait <= 0) {
-                        scheduled.poll();
+                switch (outcome) {
+                    case Fabric.DELIVERED:
+                        trace(TraceEvent.Kind.DELIVERED, null, f);
                         break;
-                    }
-                    scheduleChanged.awaitNanos(wait);
+                    case Fabric.QUEUE_FULL:
+                        trace(TraceEvent.Kind.DROPPED, TraceEvent.Cause.QUEUE_FULL, f);
+                        break;
+                    case Fabric.HOST_DOWN:
+                        trace(TraceEvent.Kind.DROPPED, TraceEvent.Cause.HOST_DOWN, f);
+                        break;
+                    default:
+                        trace(TraceEvent.Kind.DROPPED, TraceEvent.Cause.NO_LISTENER, f);
+                        break;
                 }
-            } catch (InterruptedException e) {
-                return;
             } finally {
                 lock.unlock();
             }
-            arrive(f);
         }
     }
 

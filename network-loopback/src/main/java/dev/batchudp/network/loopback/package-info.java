@@ -20,9 +20,12 @@
  *       {@link dev.batchudp.network.loopback.Verdict}, {@link dev.batchudp.network.loopback.InstalledRule}:
  *       what happens to datagrams on the way.
  *   <li>{@link dev.batchudp.network.loopback.LoopbackClock}, {@link dev.batchudp.network.loopback.ManualClock}:
- *       the time delays run on.
+ *       the time delays, receive timeouts and the clock's executors run on; simulated time with
+ *       auto-advance.
  *   <li>{@link dev.batchudp.network.loopback.LoopbackCapture},
  *       {@link dev.batchudp.network.loopback.CapturedDatagram}: recorded traffic and pcap export.
+ *   <li>{@link dev.batchudp.network.loopback.LoopbackTrace}, {@link dev.batchudp.network.loopback.TraceEvent}:
+ *       every datagram's fate, as JSON Lines and pcapng.
  *   <li>{@link dev.batchudp.network.loopback.LoopbackLinkStats}: per-link counters.
  *   <li>{@link dev.batchudp.network.loopback.LoopbackNetworkProvider}: the {@code loopback}
  *       provider, selected only by name.

@@ -86,7 +86,7 @@ class LoopbackCaptureTest {
             assertThat(header[0]).isEqualTo(0xa1b2c3d4);
             assertThat(header[1] & 0xffff).isEqualTo(2); // version major
             assertThat(header[1] >>> 16).isEqualTo(4); // version minor
-            assertThat(header[4]).isEqualTo(65_535); // snaplen
+            assertThat(header[4]).isEqualTo(262_144); // snaplen
             assertThat(header[5]).isEqualTo(101); // LINKTYPE_RAW
             assertThat(packets).hasSize(2);
 
@@ -128,6 +128,24 @@ class LoopbackCaptureTest {
                     .put(v6.data(), 40, 17).array();
             assertThat(PcapWriter.checksum(pseudo, 0, pseudo.length, 0)).isZero();
             assertThat(new String(v6.data(), 48, 9, StandardCharsets.UTF_8)).isEqualTo("hello v6!");
+        }
+    }
+
+    /** The largest IPv6 datagrams (65,488 bytes fill the 65,536 MTU; 65,527 is the UDP maximum) are not cut. */
+    @Test
+    void theLargestIpv6DatagramsAreCapturedWhole(@TempDir Path dir) throws Exception {
+        try (LoopbackNetwork network = LoopbackNetwork.create()) {
+            LoopbackConnection rx = network.openUdp(UdpFamily.UDP6, at("[::1]:0"));
+            LoopbackConnection tx = network.openUdp(UdpFamily.UDP6, at("[::1]:0"));
+            try (LoopbackCapture capture = network.startCapture()) {
+                tx.send(ByteBuffer.allocate(65_488), rx.localAddress());
+                tx.send(ByteBuffer.allocate(UdpFamily.MAX_IPV6_PAYLOAD), rx.localAddress());
+                Path file = dir.resolve("big.pcap");
+                capture.writePcap(file);
+                List<Packet> packets = parse(Files.readAllBytes(file), new int[6]);
+                assertThat(packets).extracting(Packet::capturedLength).containsExactly(65_536, 65_575);
+                assertThat(packets).extracting(Packet::originalLength).containsExactly(65_536, 65_575);
+            }
         }
     }
 }

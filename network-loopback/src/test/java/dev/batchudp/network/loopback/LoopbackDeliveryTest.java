@@ -11,6 +11,7 @@ import dev.batchudp.network.DatagramTooLargeException;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import dev.batchudp.network.UdpSocketOptions;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
@@ -103,10 +104,16 @@ class LoopbackDeliveryTest {
     }
 
     @Test
-    void mtuLimitsPayload() throws Exception {
+    void dontFragmentRefusesWhatTheMtuCannotCarry() throws Exception {
         network = LoopbackNetwork.create(LoopbackConfiguration.builder().mtu(1500).build());
         UdpConnection receiver = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
         UdpConnection sender = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
+        assertThat(sender.supportedOptions()).contains(UdpSocketOptions.IP_DONTFRAG);
+        assertThat(sender.getOption(UdpSocketOptions.IP_DONTFRAG)).isFalse();
+        // Without don't-fragment, Linux fragments: a 1500-byte MTU does not bound the payload.
+        sender.send(ByteBuffer.allocate(1473), receiver.localAddress());
+        sender.setOption(UdpSocketOptions.IP_DONTFRAG, true);
+        assertThat(sender.getOption(UdpSocketOptions.IP_DONTFRAG)).isTrue();
         ByteBuffer tooBig = ByteBuffer.allocate(1473);
         DatagramTooLargeException e = catchThrowableOfType(DatagramTooLargeException.class,
                 () -> sender.send(tooBig, receiver.localAddress()));
@@ -115,17 +122,33 @@ class LoopbackDeliveryTest {
         assertThat(e).hasMessageContaining("Message too long");
         assertThat(tooBig.position()).isZero();
         sender.send(ByteBuffer.allocate(1472), receiver.localAddress());
-        assertThat(network.stats()).isEqualTo(new LoopbackStats(1, 1, 0, 0));
+        assertThat(network.stats()).isEqualTo(new LoopbackStats(2, 2, 0, 0));
+        assertThatThrownBy(() -> sender.setOption(UdpSocketOptions.IP_DONTFRAG, null))
+                .isInstanceOf(IllegalArgumentException.class);
 
         UdpConnection receiver6 = network.openUdp(UdpFamily.UDP6, at("[::1]:0"));
         UdpConnection sender6 = network.openUdp(UdpFamily.UDP6, at("[::1]:0"));
+        sender6.setOption(UdpSocketOptions.IP_DONTFRAG, true);
         assertThatThrownBy(() -> sender6.send(ByteBuffer.allocate(1453), receiver6.localAddress()))
                 .isInstanceOf(DatagramTooLargeException.class);
         sender6.send(ByteBuffer.allocate(1452), receiver6.localAddress());
+        sender6.setOption(UdpSocketOptions.IP_DONTFRAG, false);
+        sender6.send(ByteBuffer.allocate(1453), receiver6.localAddress());
     }
 
     @Test
-    void defaultMtuAllowsTheLargestUdpPayload() throws Exception {
+    void theConfigurationsDontFragmentKeepsTheMtuStrictForEveryConnection() throws Exception {
+        network = LoopbackNetwork.create(LoopbackConfiguration.builder().mtu(1500).dontFragment(true).build());
+        UdpConnection receiver = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
+        UdpConnection sender = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
+        assertThat(sender.getOption(UdpSocketOptions.IP_DONTFRAG)).isTrue();
+        assertThatThrownBy(() -> sender.send(ByteBuffer.allocate(1473), receiver.localAddress()))
+                .isInstanceOf(DatagramTooLargeException.class);
+    }
+
+    /** As Linux's lo (MTU 65,536): IPv6 sends 65,527 bytes (fragmented), and EMSGSIZE above. */
+    @Test
+    void defaultMtuAllowsTheLargestUdpPayloadOfEachFamily() throws Exception {
         UdpConnection receiver = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
         UdpConnection sender = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
         sender.send(ByteBuffer.allocate(UdpFamily.MAX_IPV4_PAYLOAD), receiver.localAddress());
@@ -133,10 +156,16 @@ class LoopbackDeliveryTest {
                 receiver.localAddress())).isInstanceOf(DatagramTooLargeException.class);
         UdpConnection receiver6 = network.openUdp(UdpFamily.UDP6, at("[::1]:0"));
         UdpConnection sender6 = network.openUdp(UdpFamily.UDP6, at("[::1]:0"));
-        // 65,536 - 40 - 8 = 65,488: the MTU bounds IPv6 before the 65,527 family limit.
+        sender6.send(ByteBuffer.allocate(UdpFamily.MAX_IPV6_PAYLOAD), receiver6.localAddress());
+        DatagramTooLargeException e = catchThrowableOfType(DatagramTooLargeException.class,
+                () -> sender6.send(ByteBuffer.allocate(65_528), receiver6.localAddress()));
+        assertThat(e.limit()).isEqualTo(65_527);
+        // With don't-fragment, 65,536 - 40 - 8 = 65,488 is the most the MTU carries.
+        sender6.setOption(UdpSocketOptions.IP_DONTFRAG, true);
         sender6.send(ByteBuffer.allocate(65_488), receiver6.localAddress());
         assertThatThrownBy(() -> sender6.send(ByteBuffer.allocate(65_489), receiver6.localAddress()))
                 .isInstanceOf(DatagramTooLargeException.class);
+        assertThat(loopback(receiver6).stats().delivered()).isEqualTo(2);
     }
 
     @Test
@@ -298,7 +327,7 @@ class LoopbackDeliveryTest {
     void socketOptions() throws Exception {
         UdpConnection c = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
         assertThat(c.supportedOptions()).containsExactlyInAnyOrder(
-                StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF);
+                StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF, UdpSocketOptions.IP_DONTFRAG);
         assertThat(c.getOption(StandardSocketOptions.SO_SNDBUF)).isEqualTo(212_992);
         c.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
         assertThat(c.getOption(StandardSocketOptions.SO_SNDBUF)).isEqualTo(1 << 20);

@@ -9,6 +9,7 @@ import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.NetworkInterfaceInfo;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import dev.batchudp.network.UdpSocketOptions;
 import dev.batchudp.network.testing.Datagrams;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -123,6 +124,10 @@ class JdkUdpConnectionTest {
     void optionsDelegateToTheChannel() throws IOException {
         UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
         assertThat(a.supportedOptions()).contains(StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF);
+        // Until the native backends set IP_MTU_DISCOVER/IPV6_DONTFRAG, they must not claim it.
+        assertThat(a.supportedOptions()).doesNotContain(UdpSocketOptions.IP_DONTFRAG);
+        assertThatThrownBy(() -> a.getOption(UdpSocketOptions.IP_DONTFRAG))
+                .isInstanceOf(UnsupportedOperationException.class);
         assertThat(a.setOption(StandardSocketOptions.SO_RCVBUF, 256 * 1024)).isSameAs(a);
         assertThat(a.getOption(StandardSocketOptions.SO_RCVBUF)).isPositive();
         a.close();

@@ -5,26 +5,32 @@ import dev.batchudp.network.loopback.LoopbackConfiguration;
 import dev.batchudp.network.loopback.LoopbackNetwork;
 import dev.batchudp.network.loopback.ManualClock;
 import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
  * The extension behind {@link SimulatedNetwork}: creates a network for each test on first use,
- * injects it, checks it for leaked connections and closes it after the test, and reports the seed of
- * a failed test. Register it through {@link SimulatedNetwork} (or {@code @ExtendWith}, which uses the
+ * injects it, makes the test method's thread a participant of an auto-advancing clock, runs seed
+ * sweeps, checks the network for leaked connections and closes it after the test, and reports the seed
+ * of a failed test. Register it through {@link SimulatedNetwork} (or {@code @ExtendWith}, which uses the
  * defaults and a random seed).
  *
  * @since 0.1
  */
-public final class LoopbackNetworkExtension implements ParameterResolver, AfterEachCallback {
+public final class LoopbackNetworkExtension implements ParameterResolver, AfterEachCallback, InvocationInterceptor {
 
     /**
      * The system property that, when set, overrides every test's seed:
@@ -123,22 +129,128 @@ public final class LoopbackNetworkExtension implements ParameterResolver, AfterE
         }
     }
 
-    private static LoopbackNetwork network(ExtensionContext context) {
-        return context.getStore(NAMESPACE).getOrComputeIfAbsent(NETWORK, k -> create(context),
-                LoopbackNetwork.class);
+    /**
+     * Runs the test method: once, inside a participation of the test's thread when the clock
+     * auto-advances; or, for a {@linkplain SimulatedNetwork#seeds() seed sweep}, once per seed on a
+     * fresh network, stopping at the first seed that fails.
+     *
+     * @param invocation the invocation of the test method
+     * @param invocationContext the method, its target and its arguments
+     * @param context the extension context
+     * @throws Throwable what the test method threw, or the failure of the first failing seed
+     */
+    @Override
+    public void interceptTestMethod(Invocation<Void> invocation, ReflectiveInvocationContext<Method> invocationContext,
+            ExtensionContext context) throws Throwable {
+        int seeds = settings(context).map(SimulatedNetwork::seeds).orElse(1);
+        if (seeds < 1) {
+            throw new IllegalArgumentException("@SimulatedNetwork(seeds = " + seeds + ") must be at least 1");
+        }
+        LoopbackNetwork first = context.getStore(NAMESPACE).get(NETWORK, LoopbackNetwork.class);
+        if (seeds == 1 || first == null || seedProperty() != null) {
+            ManualClock.Participation participation = participate(first);
+            try {
+                invocation.proceed();
+            } finally {
+                if (participation != null) {
+                    participation.close();
+                }
+            }
+            return;
+        }
+        invocation.skip();
+        sweep(invocationContext, context, first, seeds);
     }
 
-    private static LoopbackNetwork create(ExtensionContext context) {
+    private static void sweep(ReflectiveInvocationContext<Method> invocationContext, ExtensionContext context,
+            LoopbackNetwork first, int seeds) throws Throwable {
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        long base = first.seed();
+        boolean checkLeaks = settings(context).map(SimulatedNetwork::checkLeaks).orElse(true);
+        LoopbackNetwork network = first;
+        for (int i = 0; i < seeds; i++) {
+            if (i > 0) {
+                network = create(context, base + i);
+                store.put(NETWORK, network);
+            }
+            Object[] arguments = arguments(invocationContext.getArguments(), network);
+            ManualClock.Participation participation = participate(network);
+            try {
+                ReflectionSupport.invokeMethod(invocationContext.getExecutable(),
+                        invocationContext.getTarget().orElse(null), arguments);
+            } catch (Throwable failure) {
+                // The failing network stays in the store: afterEach reports its seed and closes it.
+                throw new AssertionError("seed " + network.seed() + " failed (seed " + (i + 1) + " of " + seeds
+                        + ", from " + base + "): " + failure, failure);
+            } finally {
+                if (participation != null) {
+                    participation.close();
+                }
+            }
+            if (i == seeds - 1) {
+                break; // afterEach checks and closes the last one
+            }
+            try {
+                if (checkLeaks) {
+                    network.checkNoOpenConnections();
+                }
+            } catch (IllegalStateException leak) {
+                throw new AssertionError("seed " + network.seed() + " leaked connections (seed " + (i + 1) + " of "
+                        + seeds + "): " + leak.getMessage(), leak);
+            }
+            network.close();
+        }
+        context.publishReportEntry(REPORT_KEY + ".sweep", seeds + " seeds from " + base + " passed");
+    }
+
+    /** The test method's arguments with the network and its clocks replaced by {@code network}'s. */
+    private static Object[] arguments(List<Object> original, LoopbackNetwork network) {
+        List<Object> out = new ArrayList<>(original.size());
+        for (Object a : original) {
+            if (a instanceof LoopbackNetwork) {
+                out.add(network);
+            } else if (a instanceof ManualClock) {
+                out.add(network.manualClock());
+            } else if (a instanceof LoopbackClock) {
+                out.add(network.clock());
+            } else {
+                out.add(a);
+            }
+        }
+        return out.toArray();
+    }
+
+    /** Makes the current thread a participant of an auto-advancing clock; {@code null} otherwise. */
+    private static ManualClock.Participation participate(LoopbackNetwork network) {
+        if (network != null && network.clock().isManual() && network.manualClock().isAutoAdvance()) {
+            return network.manualClock().participate();
+        }
+        return null;
+    }
+
+    private static LoopbackNetwork network(ExtensionContext context) {
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent(NETWORK,
+                k -> create(context, seed(settings(context))), LoopbackNetwork.class);
+    }
+
+    private static LoopbackNetwork create(ExtensionContext context, long seed) {
         Optional<SimulatedNetwork> settings = settings(context);
         LoopbackConfiguration base = settings.<LoopbackConfiguration>map(s -> supplier(s.config()).get())
                 .orElse(LoopbackConfiguration.defaults());
-        long seed = seed(settings);
         LoopbackConfiguration.Builder builder = base.toBuilder().seed(seed);
         if (settings.map(SimulatedNetwork::manualClock).orElse(false)) {
             builder.manualClock(true);
         }
+        if (settings.map(SimulatedNetwork::autoAdvance).orElse(false)) {
+            builder.autoAdvance(true);
+        }
         context.getStore(NAMESPACE).put(SEED, seed);
         return LoopbackNetwork.create(builder.build());
+    }
+
+    private static String seedProperty() {
+        String property = System.getProperty(SEED_PROPERTY);
+        return property == null || property.isBlank() ? null : property;
     }
 
     private static Supplier<LoopbackConfiguration> supplier(Class<? extends Supplier<LoopbackConfiguration>> type) {
@@ -146,8 +258,8 @@ public final class LoopbackNetworkExtension implements ParameterResolver, AfterE
     }
 
     private static long seed(Optional<SimulatedNetwork> settings) {
-        String property = System.getProperty(SEED_PROPERTY);
-        if (property != null && !property.isBlank()) {
+        String property = seedProperty();
+        if (property != null) {
             try {
                 return Long.parseLong(property.trim());
             } catch (NumberFormatException e) {

@@ -22,6 +22,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * publishes (as a report entry) the seed, with the system property that repeats the run:
  * <pre>batchudp loopback seed=42 (rerun with -Ddev.batchudp.loopback.seed=42)</pre>
  *
+ * <p><b>Time.</b> With {@link #manualClock()}, delays and receive timeouts run on a
+ * {@link dev.batchudp.network.loopback.ManualClock} the test advances; with {@link #autoAdvance()}, the
+ * clock jumps to the next event whenever every participating thread (the test method's among them)
+ * waits on it.
+ *
+ * <p><b>Seed sweeps.</b> {@link #seeds()} runs the test body over many seeds and stops at the first that
+ * fails:
+ * <pre>{@code
+ * @Test
+ * @SimulatedNetwork(seeds = 1000, autoAdvance = true)
+ * void survivesBurstyLoss(LoopbackNetwork network) throws Exception { ... }
+ * }</pre>
+ *
  * <p><b>Seeds.</b> The network's seed is, in order: the system property
  * {@value LoopbackNetworkExtension#SEED_PROPERTY} when set (so a failing run can be repeated without
  * editing the test); {@link #seed()} when given; otherwise a random seed, new for every test, so that
@@ -61,6 +74,31 @@ public @interface SimulatedNetwork {
      * @return {@code true} for a manual clock; {@code false} keeps the configuration's choice
      */
     boolean manualClock() default false;
+
+    /**
+     * Returns whether the network's manual clock advances by itself
+     * ({@link LoopbackConfiguration#autoAdvance()}): when every participating thread waits on simulated
+     * time, it jumps to the next delivery or timer. The test method's thread participates for the
+     * duration of the method, so a test that waits on a 30-second timeout returns at once with the
+     * clock 30 seconds on. Implies {@link #manualClock()}.
+     *
+     * @return {@code true} for a self-advancing manual clock
+     */
+    boolean autoAdvance() default false;
+
+    /**
+     * Returns how many seeds to run each test body with: a seed sweep. With more than one, the test
+     * method runs once per seed, on a fresh network each time, with the seeds {@code s}, {@code s + 1},
+     * ... where {@code s} is the seed chosen as described above (so {@code seed = 42, seeds = 1000} runs
+     * 42 to 1041). The sweep stops at the first failing seed (a failure, an exception or a leaked
+     * connection) and fails the test with that seed in its message; the usual seed report follows, and
+     * {@code -Ddev.batchudp.loopback.seed=} that seed reruns only it. {@code @BeforeEach} and
+     * {@code @AfterEach} methods run once around the whole sweep, and other parameters (such as
+     * {@code @TempDir}) are shared by every seed.
+     *
+     * @return the number of seeds, at least 1
+     */
+    int seeds() default 1;
 
     /**
      * Returns whether a connection left open at the end of the test fails it.

@@ -806,7 +806,6 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         return sticky;
     }
 
-    /** Points entry {@code e} at datagrams {@code first..first+segments} (their iovecs are contiguous). */
     /** Points the iovecs of datagrams {@code [from, to)} at {@link #addresses}/{@link #lengths}, one each. */
     private void setIovecs(Arena arena, int from, int to) {
         ByteBuffer block = arena.block;

@@ -3,7 +3,6 @@
  */
 module dev.batchudp.bind {
     requires transitive dev.batchudp.network;
-    requires java.logging;
 
     exports dev.batchudp.bind;
     exports dev.batchudp.bind.spi;

@@ -2,7 +2,6 @@
  * The network abstraction and its provider SPI.
  */
 module dev.batchudp.network {
-    requires java.logging;
     requires com.google.common;
 
     exports dev.batchudp.network;

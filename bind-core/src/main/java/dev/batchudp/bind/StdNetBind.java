@@ -10,6 +10,8 @@ import dev.batchudp.network.SocketAddresses;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.BindException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -22,8 +24,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The standard {@link Bind}: an IPv4 and an IPv6 UDP socket on one port of any {@link Network}, as
@@ -58,7 +58,7 @@ import java.util.logging.Logger;
  * @since 0.1
  */
 public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAtSocketFd {
-    private static final Logger LOG = Logger.getLogger(StdNetBind.class.getName());
+    private static final Logger LOG = System.getLogger(StdNetBind.class.getName());
 
     /** Socket buffer size requested on native networks: 7 MiB, as wireguard-go. */
     public static final int SOCKET_BUFFER_SIZE = 7 << 20;
@@ -230,7 +230,7 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
                 port = first.localAddress().getPort();
                 result.port = port;
             } catch (AddressFamilyNotSupportedException e) {
-                LOG.log(Level.FINE, "{0} not supported: {1}", new Object[] {firstFamily, e.getMessage()});
+                LOG.log(Level.DEBUG, "{0} not supported: {1}", new Object[] {firstFamily, e.getMessage()});
             }
             UdpConnection second = null;
             try {
@@ -274,7 +274,7 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
         try {
             conn = listen(UdpFamily.UDP6, port, true);
         } catch (AddressFamilyNotSupportedException e) {
-            LOG.log(Level.FINE, "IPv6 not supported, opening IPv4 only: {0}", e.getMessage());
+            LOG.log(Level.DEBUG, "IPv6 not supported, opening IPv4 only: {0}", e.getMessage());
             return upgrade(listen(UdpFamily.UDP4, port), UdpFamily.UDP4, "v4");
         }
         if (!conn.isDualStack()) {
@@ -296,7 +296,7 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
         if (network.isNative()) {
             setBufferSizes(conn);
         }
-        LOG.log(Level.FINE, "opened {0} socket {1}{2}",
+        LOG.log(Level.DEBUG, "opened {0} socket {1}{2}",
                 new Object[] {family, conn.localAddress(), dualStack && conn.isDualStack() ? " (dual-stack)" : ""});
         return conn;
     }
@@ -316,7 +316,7 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
                     }
                     conn.setOption(option, SOCKET_BUFFER_SIZE);
                 } catch (IOException | UnsupportedOperationException e) {
-                    LOG.log(Level.FINE, "could not set " + option + " on " + conn.localAddress(), e);
+                    LOG.log(Level.DEBUG, "could not set " + option + " on " + conn.localAddress(), e);
                 }
             }
         }
@@ -525,7 +525,7 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
                 if (cause.isEmpty()) {
                     return p;
                 }
-                LOG.log(Level.FINE, "batching provider {0} unavailable: {1}", new Object[] {p, cause.get()});
+                LOG.log(Level.DEBUG, "batching provider {0} unavailable: {1}", new Object[] {p, cause.get()});
             }
             return null;
         }

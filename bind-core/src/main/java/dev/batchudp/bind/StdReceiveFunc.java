@@ -6,20 +6,20 @@ import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.SocketAddresses;
 import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A receive function of a {@link StdNetBind}, bound to one {@link FamilySocket}. Owns its message
  * array and endpoint cache, so it must be driven by one thread at a time (as wireguard-go does).
  */
 final class StdReceiveFunc implements ReceiveFunc {
-    private static final Logger LOG = Logger.getLogger(StdReceiveFunc.class.getName());
+    private static final Logger LOG = System.getLogger(StdReceiveFunc.class.getName());
     private static final int ENDPOINT_CACHE_SIZE = 64;
 
     private final FamilySocket socket;
@@ -155,7 +155,7 @@ final class StdReceiveFunc implements ReceiveFunc {
             } catch (PortUnreachableException e) {
                 // An ICMP error for an earlier send; never tears the bind down (pitfalls 1.15).
                 portUnreachable.increment();
-                LOG.log(Level.FINE, "ignoring port unreachable on {0}", socket.name);
+                LOG.log(Level.DEBUG, "ignoring port unreachable on {0}", socket.name);
             } finally {
                 dst.position(position);
             }

@@ -3,13 +3,36 @@ package dev.batchudp.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Smoke test: the example runs every scenario, as batchudp's TestRunAllScenarios. */
 class UdpPingPongTest {
+    /** The README's command runs the defaults; they must fit in 256 MiB of heap and direct memory. */
+    @Test
+    @Timeout(120)
+    void defaultsRunWithin256MiBAndEndWithAVerdict() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process process = new ProcessBuilder(java, "-Xmx256m", "-XX:MaxDirectMemorySize=256m",
+                "-cp", classPath, UdpPingPong.class.getName())
+                .redirectErrorStream(true).start();
+        assertThat(process.waitFor(110, TimeUnit.SECONDS)).as("example finished").isTrue();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(output).isZero();
+        String[] lines = output.strip().split("\\R");
+        assertThat(lines[lines.length - 1]).as(output)
+                .startsWith("udp-pingpong: PASS: 2 scenario(s), 4 session(s) x 128 round trips of 61440 bytes");
+        if (LinuxFastPath.expected()) {
+            assertThat(lines[lines.length - 1]).contains("Linux fast path on");
+        }
+    }
+
     @Test
     @Timeout(60)
     void runsAllScenarios() throws Exception {

@@ -2,6 +2,8 @@ package dev.batchudp.network;
 
 import dev.batchudp.network.spi.NetworkProvider;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -9,8 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Finds {@link NetworkProvider}s with {@link ServiceLoader} and opens networks from them.
@@ -35,7 +35,7 @@ public final class Networks {
     /** Default of {@link #PROVIDER_PROPERTY}: unset, choose by priority. */
     public static final String PROVIDER_DEFAULT = null;
 
-    private static final Logger LOG = Logger.getLogger(Networks.class.getName());
+    private static final Logger LOG = System.getLogger(Networks.class.getName());
 
     private Networks() {}
 

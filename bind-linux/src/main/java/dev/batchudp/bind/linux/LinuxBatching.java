@@ -6,11 +6,11 @@ import dev.batchudp.bind.linux.internal.Syscalls;
 import dev.batchudp.bind.linux.internal.Upgrades;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Entry point of the Linux fast path: whether it is available, and batchudp's
@@ -23,7 +23,10 @@ import java.util.logging.Logger;
  * touching native code; it is read on every call. When unavailable, {@code StdNetBind} and the
  * system network fall back to the JDK path; {@link #unavailabilityCause()} says why.
  *
- * <p>This class loads, and answers, on every operating system.
+ * <p>This class loads, and answers, on every operating system. When the probe fails on Linux
+ * x86_64/aarch64, one {@code WARNING} naming the cause and the fix is logged to the
+ * {@link System.Logger} {@code dev.batchudp.bind.linux.LinuxBatching} (on another platform, one
+ * {@code INFO}); the kill switch logs nothing.
  *
  * @since 0.1
  */
@@ -69,7 +72,7 @@ public final class LinuxBatching {
     /** The batch size used when {@link #tryUpgradeToBatchingConn} is given 0 or less: 128. */
     public static final int DEFAULT_BATCH_SIZE = dev.batchudp.bind.Bind.IDEAL_BATCH_SIZE;
 
-    private static final Logger LOG = Logger.getLogger(LinuxBatching.class.getName());
+    private static final Logger LOG = System.getLogger(LinuxBatching.class.getName());
 
     private LinuxBatching() {}
 
@@ -83,27 +86,100 @@ public final class LinuxBatching {
             Throwable cause = null;
             boolean gso = false;
             boolean gro = false;
+            String os = System.getProperty("os.name", "");
+            String arch = System.getProperty("os.arch", "");
+            boolean platform = os.toLowerCase(Locale.ROOT).startsWith("linux")
+                    && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"));
             try {
-                String os = System.getProperty("os.name", "");
-                String arch = System.getProperty("os.arch", "");
-                if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-                    throw new UnsupportedOperationException("bind-linux needs Linux; this is " + os);
-                }
-                if (!arch.equals("amd64") && !arch.equals("x86_64") && !arch.equals("aarch64")) {
+                if (!platform) {
                     throw new UnsupportedOperationException(
-                            "bind-linux supports x86_64 and aarch64; this is " + arch);
+                            "bind-linux needs Linux on x86_64 or aarch64; this is " + os + " on " + arch);
                 }
                 NativeProbe probe = NativeProbe.run(Syscalls.system());
                 gso = probe.gso();
                 gro = probe.gro();
             } catch (Throwable t) { // LinkageError from jffi included: report, never throw
                 cause = t;
-                LOG.log(Level.FINE, "bind-linux is unavailable", t);
+                if (platform) {
+                    LOG.log(Level.WARNING, unavailableMessage(t), t);
+                } else {
+                    LOG.log(Level.INFO, unavailableMessage(t));
+                }
             }
             CAUSE = cause;
             GSO = gso;
             GRO = gro;
         }
+    }
+
+    /**
+     * The one line logged when the probe fails: what is lost, the cause, and what to do about it.
+     * Package-private for tests.
+     */
+    static String unavailableMessage(Throwable cause) {
+        String fix;
+        if (chainMentions(cause, "org/objectweb/asm") || chainMentions(cause, "org.objectweb.asm")) {
+            fix = "put ASM (org.ow2.asm:asm, asm-commons, asm-tree, asm-analysis, asm-util, which jnr-ffi"
+                    + " depends on) on the class or module path";
+        } else if (chainThrownBy(cause, "sun.misc.Unsafe")) {
+            fix = "use jffi 1.4.3 or later (older jffi needs sun.misc.Unsafe, which this JVM denies); check"
+                    + " that nothing in your build downgrades com.github.jnr:jffi";
+        } else if (chainHas(cause, LinkageError.class)) {
+            fix = "put com.github.jnr:jffi with classifier native (same version as com.github.jnr:jffi) on"
+                    + " the class or module path, and let jffi extract its stub: java.io.tmpdir (or"
+                    + " -Djffi.extract.dir) must be writable and not mounted noexec";
+        } else if (cause instanceof UnsupportedOperationException) {
+            fix = "remove batchudp-bind-linux from this platform's class path";
+        } else {
+            fix = "see the cause below (LinuxBatching.unavailabilityCause() returns it)";
+        }
+        return "batchudp: the Linux fast path (batchudp-bind-linux) is present but unusable, so StdNetBind"
+                + " falls back to the portable JDK path (batch size 1, no IPv6-only sockets). Cause: " + describe(cause)
+                + ". Fix: " + fix + ". To use the portable path without this message, set -D"
+                + DISABLED_PROPERTY + "=true.";
+    }
+
+    private static String describe(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? firstLine(t) : firstLine(t) + " caused by " + firstLine(root);
+    }
+
+    private static String firstLine(Throwable t) {
+        String text = t.toString();
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end).strip();
+    }
+
+    private static boolean chainMentions(Throwable t, String text) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (String.valueOf(c.getMessage()).contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean chainThrownBy(Throwable t, String className) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            for (StackTraceElement frame : c.getStackTrace()) {
+                if (frame.getClassName().equals(className)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean chainHas(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean disabled() {

@@ -3,17 +3,17 @@ package dev.batchudp.bind.linux.internal;
 import dev.batchudp.bind.linux.LinuxBatching;
 import dev.batchudp.bind.linux.OffloadListener;
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Process-wide offload settings and events: the GSO/GRO properties, the kernel version (read once
  * with {@code uname}), the registered {@link OffloadListener} and the count of GSO shut-offs.
  */
 public final class OffloadEvents {
-    private static final Logger LOG = Logger.getLogger(OffloadEvents.class.getName());
+    private static final Logger LOG = System.getLogger(OffloadEvents.class.getName());
     private static final LongAdder GSO_DISABLED = new LongAdder();
     private static volatile OffloadListener listener;
 
@@ -27,7 +27,7 @@ public final class OffloadEvents {
             try {
                 v = KernelVersion.parse(Syscalls.system().unameRelease());
             } catch (Throwable t) { // LinkageError included: no GRO, never throw
-                LOG.log(Level.FINE, "uname failed; UDP GRO stays off", t);
+                LOG.log(Level.DEBUG, "uname failed; UDP GRO stays off", t);
                 v = new KernelVersion(0, 0);
             }
             VERSION = v;

@@ -49,7 +49,7 @@ class ReadmeExampleTest {
 
             net.partition("client", "server");                                  // or partitionOneWay, hold
             peer.send(ByteBuffer.wrap(new byte[] {1}), target);
-            clock.advance(Duration.ofSeconds(30));                              // a 30 s timeout, in microseconds
+            clock.advance(Duration.ofSeconds(30));                              // 30 s of simulated time, at once
             assertThat(net.linkStats("client", "server").delivered()).isEqualTo(delivered);
             net.heal("client", "server");
 

@@ -9,8 +9,9 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
 /**
- * One open socket of a {@link StdNetBind}, with its batched view when it has one. Immutable; the bind
- * replaces it on re-open, so a receive function holding an old one reads a closed socket.
+ * One open socket of a {@link StdNetBind}: its connection, and the connection's batched I/O when it
+ * has it. Immutable; the bind replaces it on re-open, so a receive function holding an old one reads
+ * a closed socket.
  */
 final class FamilySocket {
     private final UdpConnection conn;
@@ -30,14 +31,14 @@ final class FamilySocket {
         this.lending = new LendingBuffers(name);
     }
 
-    /** Returns the connection to use: the batched view when there is one. */
+    /** Returns the connection: everything that is not batched goes through it. */
     UdpConnection connection() {
-        return batching != null ? batching : conn;
+        return conn;
     }
 
     /**
      * Sends to an endpoint's destination, from its sticky source when it has one and the batched
-     * view can attach it. A source the kernel refused is cleared from the endpoint (if unchanged).
+     * I/O can attach it. A source the kernel refused is cleared from the endpoint (if unchanged).
      */
     void send(ByteBuffer[] bufs, int offset, int count, StdNetEndpoint ep) throws IOException {
         InetSocketAddress dst = ep.dst();
@@ -63,13 +64,13 @@ final class FamilySocket {
 
     /** Returns the socket's native control, or throws naming the bind's socket. */
     SocketControl control() {
-        return connection().capability(SocketControl.class).orElseThrow(() -> new UnsupportedOperationException(
-                "socket " + name + " (" + connection().getClass().getSimpleName()
+        return conn.capability(SocketControl.class).orElseThrow(() -> new UnsupportedOperationException(
+                "socket " + name + " (" + conn.getClass().getSimpleName()
                         + ") has no native socket control; only native sockets (bind-linux) support this"));
     }
 
     void close() {
-        connection().close();
+        conn.close();
         lending.close();
     }
 }

@@ -146,7 +146,9 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
 
     /**
      * Returns the open connection of a family, for diagnostics (with a dual-stack socket both
-     * families return the same connection).
+     * families return the same connection). A socket of {@code bind-linux} that the bind upgraded
+     * answers {@code capability(BatchingConn.class)} with its batched I/O and
+     * {@code capability(OffloadStatus.class)} with its GSO/GRO state.
      *
      * @param family {@link UdpFamily#UDP4} or {@link UdpFamily#UDP6}
      * @return the connection, or empty when that family is not open
@@ -327,6 +329,10 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
         if (batchingProvider != null) {
             try {
                 batching = batchingProvider.tryUpgrade(conn, batchSize).orElse(null);
+                if (batching != null && batching.connection() != conn) {
+                    throw new IllegalStateException(batchingProvider.getClass().getName()
+                            + " upgraded a connection to batched I/O for another connection");
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "batched I/O unavailable for " + conn.localAddress()
                         + "; using single-datagram I/O", e);

@@ -23,8 +23,10 @@ final class StdReceiveFunc implements ReceiveFunc {
     private static final int ENDPOINT_CACHE_SIZE = 64;
 
     private final FamilySocket socket;
-    /** The slots of a batched read; null when the socket does not batch. */
+    /** The slots of a batched read, whose results this function reads; null when the socket does not batch. */
     private final MessageBatch batch;
+    /** The side of {@link #batch} the batching connection fills. */
+    private final MessageBatch.Fill fill;
     private final InetSocketAddress[] cachedAddresses = new InetSocketAddress[ENDPOINT_CACHE_SIZE];
     private final StdNetEndpoint[] cachedEndpoints = new StdNetEndpoint[ENDPOINT_CACHE_SIZE];
     private final LongAdder portUnreachable = new LongAdder();
@@ -35,6 +37,7 @@ final class StdReceiveFunc implements ReceiveFunc {
     StdReceiveFunc(FamilySocket socket) {
         this.socket = socket;
         batch = socket.batching != null ? new MessageBatch(socket.batchSize) : null;
+        fill = batch != null ? batch.fill() : null;
     }
 
     @Override
@@ -105,7 +108,7 @@ final class StdReceiveFunc implements ReceiveFunc {
         int n;
         try {
             batch.buffers(buffers);
-            n = lend ? socket.batching.readBatchLending(batch, count) : socket.batching.readBatch(batch, count);
+            n = lend ? socket.batching.readBatchLending(fill, count) : socket.batching.readBatch(fill, count);
         } finally {
             batch.buffers(null);
         }

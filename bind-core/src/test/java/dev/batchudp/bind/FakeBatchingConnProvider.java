@@ -7,15 +7,12 @@ import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.UdpConnection;
-import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -56,7 +53,12 @@ final class FakeBatchingConnProvider extends BatchingConnProvider {
         }
 
         @Override
-        public int readBatch(MessageBatch batch, int count) throws IOException {
+        public UdpConnection connection() {
+            return conn;
+        }
+
+        @Override
+        public int readBatch(MessageBatch.Fill batch, int count) throws IOException {
             if (count > batchSize) {
                 throw new IllegalArgumentException("batch size exceeds batching connection capacity");
             }
@@ -79,14 +81,14 @@ final class FakeBatchingConnProvider extends BatchingConnProvider {
             return n;
         }
 
-        private void readOne(MessageBatch batch, int i) throws IOException {
+        private void readOne(MessageBatch.Fill batch, int i) throws IOException {
             ByteBuffer dst = batch.buffer(i);
             int position = dst.position();
             try {
                 InetSocketAddress sender = conn.receive(dst);
-                batch.set(i, dst.position() - position, 0, 0, sender, null, 0);
+                batch.datagram(i, dst.position() - position, 0, sender);
             } catch (DatagramTruncatedException e) {
-                batch.set(i, e.datagramLength(), Message.FLAG_TRUNCATED, 0, e.sender(), null, 0);
+                batch.datagram(i, e.datagramLength(), Message.FLAG_TRUNCATED, e.sender());
             } finally {
                 dst.position(position);
             }
@@ -111,31 +113,5 @@ final class FakeBatchingConnProvider extends BatchingConnProvider {
                 conn.send(msgs[i].buffer().duplicate(), msgs[i].address());
             }
         }
-
-        @Override public Network network() { return conn.network(); }
-        @Override public UdpFamily family() { return conn.family(); }
-        @Override public boolean isDualStack() { return conn.isDualStack(); }
-        @Override public InetSocketAddress localAddress() { return conn.localAddress(); }
-        @Override public Optional<InetSocketAddress> remoteAddress() { return conn.remoteAddress(); }
-
-        @Override
-        public InetSocketAddress receive(ByteBuffer dst) {
-            throw new UnsupportedOperationException("single-packet reads are unsupported on batching connections");
-        }
-
-        @Override public void send(ByteBuffer src, InetSocketAddress target) throws IOException { conn.send(src, target); }
-        @Override public void setReadTimeout(Duration timeout) { conn.setReadTimeout(timeout); }
-        @Override public Duration readTimeout() { return conn.readTimeout(); }
-
-        @Override
-        public <T> UdpConnection setOption(SocketOption<T> name, T value) throws IOException {
-            conn.setOption(name, value);
-            return this;
-        }
-
-        @Override public <T> T getOption(SocketOption<T> name) throws IOException { return conn.getOption(name); }
-        @Override public Set<SocketOption<?>> supportedOptions() { return conn.supportedOptions(); }
-        @Override public boolean isOpen() { return conn.isOpen(); }
-        @Override public void close() { conn.close(); }
     }
 }

@@ -8,17 +8,23 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * A {@link UdpConnection} that reads and writes many datagrams per system call
- * ({@code recvmmsg}/{@code sendmmsg}): batchudp's {@code BatchingConn}. Obtained from a
- * {@link BatchingConnProvider}; {@code bind-linux} implements it.
- *
- * <p>Single-datagram reads ({@link UdpConnection#receive}) throw
- * {@link UnsupportedOperationException} ("single-packet reads are unsupported on batching
- * connections"); every other {@link UdpConnection} method works as on the original connection.
+ * Batched I/O for a {@link UdpConnection}: reads and writes of many datagrams per system call
+ * ({@code recvmmsg}/{@code sendmmsg}), batchudp's {@code BatchingConn}. It is a capability of a
+ * connection, not a connection: {@link #connection()} is the connection it batches for, which keeps
+ * doing everything else (single sends and receives, addresses, options, close). Obtained from a
+ * {@link BatchingConnProvider}; {@code bind-linux} implements it, and its sockets also offer it as
+ * {@code connection.capability(BatchingConn.class)} once upgraded.
  *
  * @since 0.1
  */
-public interface BatchingConn extends UdpConnection {
+public interface BatchingConn {
+
+    /**
+     * Returns the connection this batches for. Closing it ends the batched I/O too.
+     *
+     * @return the connection
+     */
+    UdpConnection connection();
 
     /**
      * Returns the most datagrams one call reads or writes.
@@ -29,20 +35,22 @@ public interface BatchingConn extends UdpConnection {
 
     /**
      * Reads at least one datagram into slots {@code [0, count)} of {@code batch}, blocking until one
-     * arrives or the connection is closed, and returns how many slots were filled. Each filled slot's
-     * {@link MessageBatch#length length}, {@link MessageBatch#sender sender},
-     * {@link MessageBatch#controlLength control length} and {@link MessageBatch#flags flags} are set,
-     * and its {@link MessageBatch#sourceAddress source} on connections that capture sticky sources.
-     * This is the receive path of a bind; implementations should not allocate per datagram.
+     * arrives or the connection is closed, and returns how many slots were filled. Each filled slot
+     * gets its {@link MessageBatch.Fill#datagram datagram} (length, flags, sender), its
+     * {@link MessageBatch.Fill#controlLength control length} when it has a control buffer, and its
+     * {@link MessageBatch.Fill#source source} on connections that capture sticky sources; the reader
+     * then reads them from the {@link MessageBatch}. This is the receive path of a bind;
+     * implementations should not allocate per datagram.
      *
-     * @param batch the slots, with a payload buffer each (and optionally control buffers)
+     * @param batch the fill side of the slots ({@link MessageBatch#fill()}), with a payload buffer
+     *     each (and optionally control buffers)
      * @param count how many of them to use, at most {@link #batchSize()} and the batch's capacity
      * @return the number of slots filled, at least 1
      * @throws IllegalArgumentException if {@code count} exceeds {@link #batchSize()}
      * @throws java.nio.channels.ClosedChannelException if the connection is or becomes closed
      * @throws IOException on any other I/O error
      */
-    int readBatch(MessageBatch batch, int count) throws IOException;
+    int readBatch(MessageBatch.Fill batch, int count) throws IOException;
 
     /**
      * Returns whether {@link #readBatchLending} works: whether this connection can lend its own
@@ -55,16 +63,16 @@ public interface BatchingConn extends UdpConnection {
     }
 
     /**
-     * Reads as {@link #readBatch(MessageBatch, int)}, but lends its own memory instead of writing
+     * Reads as {@link #readBatch(MessageBatch.Fill, int)}, but lends its own memory instead of writing
      * into buffers the caller provides: for each filled slot {@code i} it sets the batch's buffer
-     * {@code i} ({@link MessageBatch#lend}) to a buffer of its own holding the datagram from its
+     * {@code i} ({@link MessageBatch.Fill#lend}) to a buffer of its own holding the datagram from its
      * position to its limit (the stored bytes). The lent buffers are valid until the next read on this
      * connection. The batch's buffer array is only written. Available when {@link #lendsBuffers()}.
      *
      * <p>This serves {@link dev.batchudp.bind.ReceiveFunc#receiveBorrowed}: with UDP GRO,
      * {@code bind-linux} lends the coalesced reads rather than copying every segment out.
      *
-     * @param batch the slots; its buffer array receives the lent buffers
+     * @param batch the fill side of the slots; its buffer array receives the lent buffers
      * @param count how many slots to use
      * @return the number of slots filled, at least 1
      * @throws UnsupportedOperationException if {@link #lendsBuffers()} is false (the default)
@@ -72,12 +80,12 @@ public interface BatchingConn extends UdpConnection {
      * @throws java.nio.channels.ClosedChannelException if the connection is or becomes closed
      * @throws IOException on any other I/O error
      */
-    default int readBatchLending(MessageBatch batch, int count) throws IOException {
+    default int readBatchLending(MessageBatch.Fill batch, int count) throws IOException {
         throw new UnsupportedOperationException(getClass().getName() + " does not lend buffers");
     }
 
     /**
-     * Reads at least one datagram into {@code msgs[0..count)}: {@link #readBatch(MessageBatch, int)}
+     * Reads at least one datagram into {@code msgs[0..count)}: {@link #readBatch(MessageBatch.Fill, int)}
      * for callers that hold {@link Message} objects. Each filled message's {@link Message#length()},
      * {@link Message#address()}, {@link Message#controlLength()}, {@link Message#flags()} and
      * {@link Message#sourceAddress()} are set. The default goes through a new {@link MessageBatch}
@@ -102,7 +110,7 @@ public interface BatchingConn extends UdpConnection {
             controls[i] = msgs[i].control();
         }
         MessageBatch batch = new MessageBatch(count).buffers(buffers).controls(controls);
-        int n = readBatch(batch, count);
+        int n = readBatch(batch.fill(), count);
         for (int i = 0; i < n; i++) {
             msgs[i].length(batch.length(i)).flags(batch.flags(i)).controlLength(batch.controlLength(i))
                     .address(batch.sender(i)).source(batch.sourceAddress(i), batch.sourceIfIndex(i));

@@ -3,14 +3,21 @@ package dev.batchudp.bind.spi;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Datagrams to receive, and what was received, as parallel arrays: the form
- * {@link BatchingConn#readBatch(MessageBatch, int)} fills. It is what {@link Message} is for one
- * datagram, laid out for the receive loop of a bind: the caller's buffer array is used as it is (no
- * per-datagram setup), and the results are plain array elements (no per-datagram objects to reset
- * and clear), which matters when a coalesced read turns into a hundred datagrams per call.
+ * Datagrams to receive, and what was received, as parallel arrays: the form a batched read of
+ * {@link BatchingConn} produces. It is what {@link Message} is for one datagram, laid out for the
+ * receive loop of a bind: the caller's buffer array is used as it is (no per-datagram setup), and the
+ * results are plain array elements (no per-datagram objects to reset and clear), which matters when a
+ * coalesced read turns into a hundred datagrams per call.
+ *
+ * <p><b>Two sides.</b> The reader (a bind's receive function) owns the batch: it sets the buffers,
+ * hands {@link #fill()} to {@link BatchingConn#readBatch(Fill, int)}, and reads the results through
+ * this class, which offers no way to change them. The implementation of the read sees only the
+ * {@link Fill}: the slots' buffers and the setters for what it received. {@link #fill()} returns the
+ * same object on every call, so a read allocates nothing.
  *
  * <p>Slot {@code i} receives into {@code buffers[i]} from its position to its limit (the position is
  * not moved) and, when control buffers are given, its control data into {@code controls[i]} from
@@ -22,12 +29,17 @@ import java.util.Objects;
  * @since 0.1
  */
 public final class MessageBatch {
+    /** {@link #sourceIfIndexes} of a slot without a source: no interface index is negative. */
+    private static final int NO_SOURCE = -1;
+
     private final int[] lengths;
     private final int[] flags;
     private final int[] controlLengths;
     private final InetSocketAddress[] senders;
     private final InetAddress[] sources;
+    /** The interface of each slot's source, or {@link #NO_SOURCE}, so that {@link #sources} is written only on change. */
     private final int[] sourceIfIndexes;
+    private final Fill fill = new Fill();
     private ByteBuffer[] buffers;
     private ByteBuffer[] controls;
 
@@ -47,6 +59,7 @@ public final class MessageBatch {
         senders = new InetSocketAddress[capacity];
         sources = new InetAddress[capacity];
         sourceIfIndexes = new int[capacity];
+        Arrays.fill(sourceIfIndexes, NO_SOURCE);
     }
 
     /**
@@ -60,7 +73,7 @@ public final class MessageBatch {
 
     /**
      * Sets the payload buffers: slot {@code i} receives into {@code buffers[i]}. The array is used,
-     * not copied.
+     * not copied; a lending read ({@link BatchingConn#readBatchLending}) writes its buffers into it.
      *
      * @param buffers the buffers (at least as many as a read asks for), or {@code null} to drop the
      *     reference
@@ -84,7 +97,17 @@ public final class MessageBatch {
     }
 
     /**
-     * Returns slot {@code i}'s payload buffer.
+     * Returns the side of this batch that a read fills: the one object to pass to
+     * {@link BatchingConn#readBatch(Fill, int)}, the same on every call.
+     *
+     * @return the fill view of this batch
+     */
+    public Fill fill() {
+        return fill;
+    }
+
+    /**
+     * Returns slot {@code i}'s payload buffer: after a lending read, the buffer lent for it.
      *
      * @param i the slot
      * @return the buffer
@@ -168,7 +191,7 @@ public final class MessageBatch {
      * @return the address, or {@code null}
      */
     public InetAddress sourceAddress(int i) {
-        return sources[i];
+        return sourceIfIndexes[i] == NO_SOURCE ? null : sources[i];
     }
 
     /**
@@ -178,47 +201,120 @@ public final class MessageBatch {
      * @return the interface index, or 0
      */
     public int sourceIfIndex(int i) {
-        return sourceIfIndexes[i];
+        int ifIndex = sourceIfIndexes[i];
+        return ifIndex == NO_SOURCE ? 0 : ifIndex;
     }
 
     /**
-     * Sets slot {@code i}'s buffer, in the array given to {@link #buffers}, to one the implementation
-     * lends: for {@link BatchingConn#readBatchLending}. The array element is written only if it
-     * changes.
+     * The side of a {@link MessageBatch} that the implementation of a read fills: the slots' buffers
+     * to receive into, and setters for what each slot received. Obtained with
+     * {@link MessageBatch#fill()}; one per batch.
      *
-     * @param i the slot
-     * @param buffer the lent buffer, holding the datagram from its position to its limit
+     * <p>For each datagram it delivers into slot {@code k}, a read calls {@link #datagram} first,
+     * which also clears the slot's control length and source, and then, where they apply,
+     * {@link #controlLength} and {@link #source}. A lending read also calls {@link #lend}.
+     *
+     * <p>References are stored into the batch's long-lived arrays only when they change: the
+     * datagrams of one coalesced read share their sender and source, and under G1 every reference
+     * store into an old array costs a fence in the post-write barrier.
+     *
+     * @since 0.1
      */
-    public void lend(int i, ByteBuffer buffer) {
-        if (buffers[i] != buffer) {
-            buffers[i] = buffer;
-        }
-    }
+    public final class Fill {
+        private Fill() {}
 
-    /**
-     * Records a received datagram: for implementations of {@link BatchingConn}.
-     *
-     * @param i the slot
-     * @param length the datagram's full length
-     * @param flags its receive flags
-     * @param controlLength bytes of control data written to the slot's control buffer
-     * @param sender the sender
-     * @param source the local address it was sent to, or {@code null}
-     * @param sourceIfIndex the interface it arrived on, or 0
-     */
-    public void set(int i, int length, int flags, int controlLength, InetSocketAddress sender,
-            InetAddress source, int sourceIfIndex) {
-        lengths[i] = length;
-        this.flags[i] = flags;
-        controlLengths[i] = controlLength;
-        // Store references only when they change: the segments of a coalesced read share them, and
-        // a reference store into this long-lived array costs G1 a fence (its post-write barrier).
-        if (senders[i] != sender) {
-            senders[i] = sender;
+        /**
+         * Returns the number of slots.
+         *
+         * @return the batch's capacity
+         */
+        public int capacity() {
+            return lengths.length;
         }
-        if (sources[i] != source) {
-            sources[i] = source;
+
+        /**
+         * Returns slot {@code i}'s payload buffer, to receive into from its position to its limit
+         * (the position is not to be moved).
+         *
+         * @param i the slot
+         * @return the buffer
+         * @throws NullPointerException if there is no buffer for the slot ("message buffer")
+         */
+        public ByteBuffer buffer(int i) {
+            return MessageBatch.this.buffer(i);
         }
-        sourceIfIndexes[i] = source == null ? 0 : sourceIfIndex;
+
+        /**
+         * Returns slot {@code i}'s control buffer, to receive control data into from index 0.
+         *
+         * @param i the slot
+         * @return the control buffer, or {@code null} if there is none
+         */
+        public ByteBuffer control(int i) {
+            return MessageBatch.this.control(i);
+        }
+
+        /**
+         * Records a datagram received into slot {@code k}, with no control data and no source until
+         * {@link #controlLength} and {@link #source} say otherwise.
+         *
+         * @param k the slot
+         * @param length the datagram's full length (more than the buffer held when truncated)
+         * @param flags its receive flags ({@link Message#FLAG_TRUNCATED},
+         *     {@link Message#FLAG_CONTROL_TRUNCATED})
+         * @param sender the sender
+         */
+        public void datagram(int k, int length, int flags, InetSocketAddress sender) {
+            lengths[k] = length;
+            MessageBatch.this.flags[k] = flags;
+            controlLengths[k] = 0;
+            sourceIfIndexes[k] = NO_SOURCE;
+            if (senders[k] != sender) {
+                senders[k] = sender;
+            }
+        }
+
+        /**
+         * Records how many bytes of control data slot {@code k}'s control buffer received.
+         *
+         * @param k the slot
+         * @param length the control length
+         */
+        public void controlLength(int k, int length) {
+            controlLengths[k] = length;
+        }
+
+        /**
+         * Records the local address slot {@code k}'s datagram was sent to (its sticky source) and the
+         * interface it arrived on.
+         *
+         * @param k the slot
+         * @param source the address, or {@code null} for none
+         * @param ifIndex the interface index, or 0
+         */
+        public void source(int k, InetAddress source, int ifIndex) {
+            if (source == null) {
+                sourceIfIndexes[k] = NO_SOURCE;
+                return;
+            }
+            if (sources[k] != source) {
+                sources[k] = source;
+            }
+            sourceIfIndexes[k] = Math.max(ifIndex, 0);
+        }
+
+        /**
+         * Puts a buffer the implementation lends into slot {@code k} of the reader's buffer array:
+         * for {@link BatchingConn#readBatchLending}. The array element is written only if it changes.
+         *
+         * @param k the slot
+         * @param buffer the lent buffer, holding the datagram from its position to its limit
+         */
+        public void lend(int k, ByteBuffer buffer) {
+            ByteBuffer[] b = buffers;
+            if (b[k] != buffer) {
+                b[k] = buffer;
+            }
+        }
     }
 }

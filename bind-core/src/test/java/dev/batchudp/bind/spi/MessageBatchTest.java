@@ -38,18 +38,53 @@ class MessageBatchTest {
     }
 
     @Test
-    void recordsResultsPerSlot() throws Exception {
+    void recordsResultsPerSlotThroughTheFillSide() throws Exception {
         MessageBatch batch = new MessageBatch(2);
+        MessageBatch.Fill fill = batch.fill();
+        assertThat(batch.fill()).as("one fill view per batch").isSameAs(fill);
+        assertThat(fill.capacity()).isEqualTo(2);
         InetAddress local = InetAddress.getByName("127.0.0.2");
-        batch.set(0, 1500, Message.FLAG_TRUNCATED, 0, PEER, null, 7);
-        batch.set(1, 10, 0, 24, PEER, local, 3);
+        fill.datagram(0, 1500, Message.FLAG_TRUNCATED, PEER);
+        fill.datagram(1, 10, 0, PEER);
+        fill.controlLength(1, 24);
+        fill.source(1, local, 3);
         assertThat(batch.length(0)).isEqualTo(1500);
         assertThat(batch.isTruncated(0)).isTrue();
+        assertThat(batch.sourceAddress(0)).isNull();
         assertThat(batch.sourceIfIndex(0)).as("no interface without a source").isZero();
         assertThat(batch.isTruncated(1)).isFalse();
         assertThat(batch.controlLength(1)).isEqualTo(24);
         assertThat(batch.sender(1)).isSameAs(PEER);
         assertThat(batch.sourceAddress(1)).isSameAs(local);
         assertThat(batch.sourceIfIndex(1)).isEqualTo(3);
+    }
+
+    @Test
+    void aNewDatagramClearsTheSlotsControlLengthAndSource() throws Exception {
+        MessageBatch batch = new MessageBatch(1);
+        MessageBatch.Fill fill = batch.fill();
+        fill.datagram(0, 10, 0, PEER);
+        fill.controlLength(0, 40);
+        fill.source(0, InetAddress.getByName("127.0.0.2"), 3);
+        fill.datagram(0, 20, 0, PEER);
+        assertThat(batch.length(0)).isEqualTo(20);
+        assertThat(batch.controlLength(0)).isZero();
+        assertThat(batch.sourceAddress(0)).isNull();
+        assertThat(batch.sourceIfIndex(0)).isZero();
+        fill.source(0, null, 5);
+        assertThat(batch.sourceAddress(0)).isNull();
+        assertThat(batch.sourceIfIndex(0)).isZero();
+    }
+
+    @Test
+    void lendingWritesIntoTheReadersArrayOnlyOnChange() {
+        ByteBuffer[] buffers = new ByteBuffer[2];
+        MessageBatch batch = new MessageBatch(2).buffers(buffers);
+        ByteBuffer lent = ByteBuffer.allocate(8);
+        batch.fill().lend(1, lent);
+        assertThat(buffers[1]).isSameAs(lent);
+        assertThat(batch.buffer(1)).isSameAs(lent);
+        assertThat(batch.fill().buffer(1)).isSameAs(lent);
+        assertThat(batch.fill().control(1)).isNull();
     }
 }

@@ -4,6 +4,7 @@ import dev.batchudp.bind.linux.internal.LinuxConstants;
 import dev.batchudp.bind.linux.internal.NativeProbe;
 import dev.batchudp.bind.linux.internal.Syscalls;
 import dev.batchudp.bind.linux.internal.Upgrades;
+import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
 import java.lang.System.Logger;
@@ -279,29 +280,30 @@ public final class LinuxBatching {
     }
 
     /**
-     * batchudp's {@code TryUpgradeToBatchingConn}: returns a
-     * {@link dev.batchudp.bind.spi.BatchingConn} for a socket of this module's {@code linux}
-     * backend, and {@code connection} unchanged otherwise (loopback and JDK sockets, wrappers, other
-     * operating systems, the module disabled). A connection that already is a {@code BatchingConn} is
-     * returned as is. Callers type-check the result.
+     * batchudp's {@code TryUpgradeToBatchingConn}: returns the batched I/O of a socket of this
+     * module's {@code linux} backend, and empty otherwise (loopback and JDK sockets, wrappers, other
+     * operating systems, the module disabled). A socket that is already upgraded returns the
+     * {@link BatchingConn} it has, whatever {@code batchSize} says.
      *
-     * <p>The batching connection takes over the socket: closing either closes both. Its
-     * {@code receive} throws {@link UnsupportedOperationException}; read with {@code readBatch}.
+     * <p>The batching connection is a capability of the socket, not a second connection: its
+     * {@link BatchingConn#connection() connection()} is {@code connection},
+     * which from then on also answers {@code capability(BatchingConn.class)} and
+     * {@code capability(OffloadStatus.class)}, and closing the socket ends the batched I/O.
      *
      * @param connection the connection
      * @param network the family the caller opened the connection as ({@code udp4}/{@code udp6});
-     *     a connection of another family is returned unchanged; {@link UdpFamily#UDP} or
+     *     for a connection of another family the result is empty; {@link UdpFamily#UDP} or
      *     {@code null} accept any
      * @param batchSize the batch size, at most 1024; 0 or less for {@value #DEFAULT_BATCH_SIZE}
-     * @return the batching connection, or {@code connection}
+     * @return the batching connection, or empty
      * @throws IllegalArgumentException if {@code batchSize} exceeds 1024 ({@code UIO_MAXIOV})
      */
-    public static UdpConnection tryUpgradeToBatchingConn(UdpConnection connection, UdpFamily network,
+    public static Optional<BatchingConn> tryUpgradeToBatchingConn(UdpConnection connection, UdpFamily network,
             int batchSize) {
         Objects.requireNonNull(connection, "connection");
-        if (connection instanceof dev.batchudp.bind.spi.BatchingConn || !isAvailable()) {
-            return connection;
+        if (!isAvailable()) {
+            return Optional.empty();
         }
-        return Upgrades.tryUpgrade(connection, network, batchSize).<UdpConnection>map(c -> c).orElse(connection);
+        return Upgrades.tryUpgrade(connection, network, batchSize);
     }
 }

@@ -38,7 +38,7 @@ public final class LinuxBatchingConnProvider extends BatchingConnProvider {
     }
 
     /**
-     * Wraps a socket of the {@code linux} backend (or returns a batching connection as is).
+     * Upgrades a socket of the {@code linux} backend (or returns the batched I/O it already has).
      *
      * @return the batching connection, or empty for any other connection or when unavailable
      */

@@ -5,8 +5,9 @@ import java.util.Optional;
 
 /**
  * UDP offload state and system-call counters of one batching connection of this module, for tests
- * and observability: {@code connection.capability(OffloadStatus.class)} on a connection returned by
- * {@link LinuxBatching#tryUpgradeToBatchingConn} (or by {@code StdNetBind}'s batching provider).
+ * and observability: {@code connection.capability(OffloadStatus.class)} on a socket upgraded by
+ * {@link LinuxBatching#tryUpgradeToBatchingConn} or by {@code StdNetBind} (through
+ * {@code bind.connection(family)}); empty on a socket that is not upgraded.
  *
  * <p>Counters are read without synchronisation: exact once the connection is idle.
  *

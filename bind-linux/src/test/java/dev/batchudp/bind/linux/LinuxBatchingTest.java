@@ -69,7 +69,7 @@ class LinuxBatchingTest {
         assertThat(provider.unavailabilityCause()).isPresent();
         UdpConnection mock = Mockito.mock(UdpConnection.class);
         assertThat(provider.tryUpgrade(mock, 128)).isEmpty();
-        assertThat(LinuxBatching.tryUpgradeToBatchingConn(mock, UdpFamily.UDP4, 128)).isSameAs(mock);
+        assertThat(LinuxBatching.tryUpgradeToBatchingConn(mock, UdpFamily.UDP4, 128)).isEmpty();
     }
 
     @Test
@@ -78,18 +78,19 @@ class LinuxBatchingTest {
         assumeLinuxBatching();
         try (LinuxUdpSocket s = open(UdpFamily.UDP4)) {
             System.setProperty(LinuxBatching.DISABLED_PROPERTY, "true");
-            assertThat(LinuxBatching.tryUpgradeToBatchingConn(s, UdpFamily.UDP4, 8)).isSameAs(s);
+            assertThat(LinuxBatching.tryUpgradeToBatchingConn(s, UdpFamily.UDP4, 8)).isEmpty();
+            assertThat(s.capability(BatchingConn.class)).isEmpty();
         }
     }
 
     @Test
     void foreignConnectionsAreReturnedUnchanged() throws IOException {
         UdpConnection mock = Mockito.mock(UdpConnection.class);
-        assertThat(LinuxBatching.tryUpgradeToBatchingConn(mock, UdpFamily.UDP4, 128)).isSameAs(mock);
+        assertThat(LinuxBatching.tryUpgradeToBatchingConn(mock, UdpFamily.UDP4, 128)).isEmpty();
         assertThat(new LinuxBatchingConnProvider().tryUpgrade(mock, 128)).isEmpty();
         try (LoopbackNetwork loopback = LoopbackNetwork.create();
                 UdpConnection c = loopback.openUdp(UdpFamily.UDP4, ipv4Loopback(0))) {
-            assertThat(LinuxBatching.tryUpgradeToBatchingConn(c, UdpFamily.UDP4, 128)).isSameAs(c);
+            assertThat(LinuxBatching.tryUpgradeToBatchingConn(c, UdpFamily.UDP4, 128)).isEmpty();
             assertThat(new LinuxBatchingConnProvider().supports(loopback)).isFalse();
             assertThat(new LinuxBatchingConnProvider().tryUpgrade(c, 128)).isEmpty();
         }
@@ -100,13 +101,14 @@ class LinuxBatchingTest {
     void ourSocketsAreUpgraded() throws IOException {
         assumeLinuxBatching();
         try (LinuxUdpSocket s = open(UdpFamily.UDP4)) {
-            UdpConnection up = LinuxBatching.tryUpgradeToBatchingConn(s, UdpFamily.UDP4, 7);
-            assertThat(up).isInstanceOf(BatchingConn.class);
-            assertThat(((BatchingConn) up).batchSize()).isEqualTo(7);
             assertThat(LinuxBatching.tryUpgradeToBatchingConn(s, UdpFamily.UDP6, 7))
-                    .as("family mismatch").isSameAs(s);
-            assertThat(new LinuxBatchingConnProvider().tryUpgrade(s, 3)).get()
-                    .extracting(BatchingConn::batchSize).isEqualTo(3);
+                    .as("family mismatch").isEmpty();
+            BatchingConn up = LinuxBatching.tryUpgradeToBatchingConn(s, UdpFamily.UDP4, 7).orElseThrow();
+            assertThat(up.batchSize()).isEqualTo(7);
+            assertThat(up.connection()).isSameAs(s);
+            assertThat(s.capability(BatchingConn.class)).containsSame(up);
+            assertThat(new LinuxBatchingConnProvider().tryUpgrade(s, 3)).as("a socket is upgraded once")
+                    .containsSame(up);
             assertThatThrownBy(() -> LinuxBatching.tryUpgradeToBatchingConn(s, UdpFamily.UDP4, 1025))
                     .isInstanceOf(IllegalArgumentException.class);
         }
@@ -137,9 +139,9 @@ class LinuxBatchingTest {
             assertThat(c).isInstanceOf(LinuxUdpSocket.class);
             assertThat(c.network()).isSameAs(network);
             assertThat(network.openConnections()).contains(c);
-            UdpConnection up = LinuxBatching.tryUpgradeToBatchingConn(c, UdpFamily.UDP4, 128);
-            assertThat(up).isInstanceOf(BatchingConn.class);
-            up.close();
+            BatchingConn up = LinuxBatching.tryUpgradeToBatchingConn(c, UdpFamily.UDP4, 128).orElseThrow();
+            assertThat(up.connection()).isSameAs(c);
+            c.close();
             assertThat(network.openConnections()).doesNotContain(c);
         }
     }
@@ -164,7 +166,7 @@ class LinuxBatchingTest {
             assertThat(new LinuxBatchingConnProvider().supports(network)).isFalse();
             try (UdpConnection c = network.openUdp(UdpFamily.UDP4, ipv4Loopback(0))) {
                 assertThat(c).isNotInstanceOf(LinuxUdpSocket.class);
-                assertThat(LinuxBatching.tryUpgradeToBatchingConn(c, UdpFamily.UDP4, 128)).isSameAs(c);
+                assertThat(LinuxBatching.tryUpgradeToBatchingConn(c, UdpFamily.UDP4, 128)).isEmpty();
             }
         }
         System.clearProperty(SystemNetwork.BACKEND_PROPERTY);

@@ -131,7 +131,7 @@ final class BatchReader {
      * @return datagrams read, at least 1
      * @throws IOException as {@link LinuxBatchingConn#readBatch}
      */
-    int read(MessageBatch batch, int count, boolean lend) throws IOException {
+    int read(MessageBatch.Fill batch, int count, boolean lend) throws IOException {
         socket.begin();
         lock.lock();
         try {
@@ -155,7 +155,7 @@ final class BatchReader {
     }
 
     /** Frames slot {@code k}'s lent view on {@code [from, from + length)} of the read region and lends it. */
-    private void lend(MessageBatch batch, int k, int from, int length) {
+    private void lend(MessageBatch.Fill batch, int k, int from, int length) {
         ByteBuffer view = slotViews[k];
         if (view == null) {
             view = region.duplicate();
@@ -208,7 +208,7 @@ final class BatchReader {
      * A read with GRO off: into the caller's buffers (heap ones through the arena's staging, so
      * fewer slots may be read when they are large), or with {@code lend} into one window per slot.
      */
-    private int receivePlain(MessageBatch batch, int count, boolean lend) throws IOException {
+    private int receivePlain(MessageBatch.Fill batch, int count, boolean lend) throws IOException {
         ByteBuffer block = arena.block;
         arena.resetStaging();
         if (lend) {
@@ -252,8 +252,13 @@ final class BatchReader {
             if (sticky && controlLength > 0) {
                 source = decodeSource(arena, i, control, controlLength);
             }
-            batch.set(i, (int) length, flags, control == null ? 0 : controlLength,
-                    arena.addresses.lookup(i, block, arena.name(i)), source, sources.receivedIfIndex());
+            batch.datagram(i, (int) length, flags, arena.addresses.lookup(i, block, arena.name(i)));
+            if (control != null) {
+                batch.controlLength(i, controlLength);
+            }
+            if (source != null) {
+                batch.source(i, source, sources.receivedIfIndex());
+            }
         }
         return n;
     }
@@ -262,7 +267,7 @@ final class BatchReader {
      * A read with GRO on: datagrams left from the last coalesced read first; when none are left, a
      * read into the windows.
      */
-    private int readCoalesced(MessageBatch batch, int count, boolean lend) throws IOException {
+    private int readCoalesced(MessageBatch.Fill batch, int count, boolean lend) throws IOException {
         for (int i = 0; !lend && i < count; i++) {
             if (batch.buffer(i).isReadOnly()) {
                 throw new ReadOnlyBufferException();
@@ -336,7 +341,7 @@ final class BatchReader {
      * Delivers the next segments of the last coalesced read into the batch's slots: copied into
      * the slots' buffers, or with {@code lend}, as views of the windows put in their place.
      */
-    private int deliverSegments(MessageBatch batch, int count, boolean lend) {
+    private int deliverSegments(MessageBatch.Fill batch, int count, boolean lend) {
         ByteBuffer block = arena.block;
         int k = 0;
         while (k < count && split.hasNext()) {
@@ -374,8 +379,13 @@ final class BatchReader {
                     }
                     controlLength = UdpCmsgs.copyWithoutGro(block, arena.controlSlot(w), messageControl, control);
                 }
-                batch.set(k, len, copy < len ? messageFlags | MSG_TRUNC : messageFlags, controlLength, sender,
-                        source, ifIndex);
+                batch.datagram(k, len, copy < len ? messageFlags | MSG_TRUNC : messageFlags, sender);
+                if (controlLength > 0) {
+                    batch.controlLength(k, controlLength);
+                }
+                if (source != null) {
+                    batch.source(k, source, ifIndex);
+                }
                 k++;
             } while (k < count && split.hasNext() && split.message() == w);
         }
@@ -394,7 +404,7 @@ final class BatchReader {
         lock.lock();
         try {
             singleBuffer[0] = dst;
-            read(single.buffers(singleBuffer), 1, false);
+            read(single.buffers(singleBuffer).fill(), 1, false);
             int stored = Math.min(single.length(0), dst.remaining());
             dst.position(dst.position() + stored);
             if (single.isTruncated(0)) {

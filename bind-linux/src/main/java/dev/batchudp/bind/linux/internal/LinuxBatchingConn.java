@@ -10,27 +10,27 @@ import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.bind.spi.Message;
 import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.DatagramTooLargeException;
-import dev.batchudp.network.Network;
-import dev.batchudp.network.UdpConnection;
-import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * batchudp's {@code BatchingConn} over a {@link LinuxUdpSocket}: {@code recvmmsg}/{@code sendmmsg}
+ * batchudp's {@code BatchingConn} for a {@link LinuxUdpSocket}: {@code recvmmsg}/{@code sendmmsg}
  * in batches of up to {@link #batchSize()}, with UDP segmentation offload (GSO) on writes and receive
  * coalescing (GRO) on reads where the kernel offers them. This class sets the socket up and wires
  * the parts: {@link BatchReader} reads, {@link BatchWriter} writes (its failures decided by
  * {@link SendFailure}), {@link StickySourceCodec} encodes and decodes sticky sources, and
- * {@link ConnectionCounters} counts; everything else is delegated to the socket.
+ * {@link ConnectionCounters} counts. Everything that is not batched is the socket's
+ * ({@link #connection()}).
+ *
+ * <p><b>One per socket.</b> Creating it attaches it to its socket, which from then on answers
+ * {@code capability(BatchingConn.class)}, {@code capability(OffloadStatus.class)} and
+ * {@code capability(LinuxBatchingConn.class)} with it; a socket that already has one cannot get a
+ * second.
  *
  * <p><b>Offload set-up</b> (when the socket is upgraded): GSO is on when
  * {@code getsockopt(SOL_UDP, UDP_SEGMENT)} succeeds on this socket and
@@ -56,7 +56,7 @@ import java.util.Set;
  * <p><b>Threads.</b> One reader and any number of concurrent writers (serialised by the writer's
  * lock). Close from any thread wakes the reader.
  */
-public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
+public final class LinuxBatchingConn implements BatchingConn, OffloadStatus, AutoCloseable {
     /** The kernel's {@code UIO_MAXIOV}: {@code recvmmsg}/{@code sendmmsg} handle at most this many. */
     public static final int MAX_BATCH_SIZE = 1024;
 
@@ -74,6 +74,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
      * @param socket the socket
      * @param batchSize the batch size, 1 to {@link #MAX_BATCH_SIZE}
      * @throws IllegalArgumentException if the batch size is out of range
+     * @throws IllegalStateException if the socket already has a batching view
      */
     public LinuxBatchingConn(LinuxUdpSocket socket, int batchSize) {
         this(socket, batchSize, !OffloadEvents.gsoDisabledByProperty(),
@@ -88,11 +89,15 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
      * @param tryGso whether to use GSO if this socket accepts {@code UDP_SEGMENT}
      * @param tryGro whether to enable {@code UDP_GRO} if this socket accepts it
      * @throws IllegalArgumentException if the batch size is out of range
+     * @throws IllegalStateException if the socket already has a batching view
      */
     public LinuxBatchingConn(LinuxUdpSocket socket, int batchSize, boolean tryGso, boolean tryGro) {
         this.socket = Objects.requireNonNull(socket, "socket");
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("batch size " + batchSize + " outside 1-" + MAX_BATCH_SIZE);
+        }
+        if (socket.batching() != null) {
+            throw new IllegalStateException("socket already has a batching view: " + socket);
         }
         this.batchSize = batchSize;
         this.sticky = socket.enablePacketInfo();
@@ -108,6 +113,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
             // The socket now receives coalesced datagrams: its single-datagram receive must split too.
             socket.coalescedReceiver(reader::receiveSingle);
         }
+        socket.attachBatching(this);
     }
 
     private static boolean probeGso(LinuxUdpSocket socket) {
@@ -143,11 +149,12 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
     }
 
     /**
-     * Returns the socket underneath.
+     * {@inheritDoc}
      *
-     * @return the socket
+     * <p>Here: the socket this batches for.
      */
-    public LinuxUdpSocket socket() {
+    @Override
+    public LinuxUdpSocket connection() {
         return socket;
     }
 
@@ -251,7 +258,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
      * sticky source, the control length and {@code msg_flags}.
      */
     @Override
-    public int readBatch(MessageBatch batch, int count) throws IOException {
+    public int readBatch(MessageBatch.Fill batch, int count) throws IOException {
         return read(batch, count, false);
     }
 
@@ -274,11 +281,11 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
      * object with its position and limit moved to the datagram.
      */
     @Override
-    public int readBatchLending(MessageBatch batch, int count) throws IOException {
+    public int readBatchLending(MessageBatch.Fill batch, int count) throws IOException {
         return read(batch, count, true);
     }
 
-    private int read(MessageBatch batch, int count, boolean lend) throws IOException {
+    private int read(MessageBatch.Fill batch, int count, boolean lend) throws IOException {
         Objects.requireNonNull(batch, "batch");
         checkBatchSize(count);
         if (count < 0 || count > batch.capacity()) {
@@ -362,84 +369,12 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus {
         }
     }
 
-    // ---- delegation ------------------------------------------------------------------------------
+    // ---- the socket -------------------------------------------------------------------------------
 
     /**
-     * Unsupported: batching connections read with {@link #readBatch}.
-     *
-     * @throws UnsupportedOperationException always
+     * Closes the socket ({@link #connection()}), which ends the batched I/O with it: for
+     * try-with-resources.
      */
-    @Override
-    public InetSocketAddress receive(ByteBuffer dst) {
-        throw new UnsupportedOperationException("single-packet reads are unsupported on batching connections");
-    }
-
-    @Override
-    public void send(ByteBuffer src, InetSocketAddress target) throws IOException {
-        socket.send(src, target);
-    }
-
-    @Override
-    public Network network() {
-        return socket.network();
-    }
-
-    @Override
-    public UdpFamily family() {
-        return socket.family();
-    }
-
-    @Override
-    public boolean isDualStack() {
-        return socket.isDualStack();
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return socket.localAddress();
-    }
-
-    @Override
-    public Optional<InetSocketAddress> remoteAddress() {
-        return socket.remoteAddress();
-    }
-
-    @Override
-    public void setReadTimeout(Duration timeout) {
-        socket.setReadTimeout(timeout);
-    }
-
-    @Override
-    public Duration readTimeout() {
-        return socket.readTimeout();
-    }
-
-    @Override
-    public <T> UdpConnection setOption(SocketOption<T> name, T value) throws IOException {
-        socket.setOption(name, value);
-        return this;
-    }
-
-    @Override
-    public <T> T getOption(SocketOption<T> name) throws IOException {
-        return socket.getOption(name);
-    }
-
-    @Override
-    public Set<SocketOption<?>> supportedOptions() {
-        return socket.supportedOptions();
-    }
-
-    @Override
-    public <T> Optional<T> capability(Class<T> type) {
-        return type.isInstance(this) ? Optional.of(type.cast(this)) : socket.capability(type);
-    }
-
-    @Override
-    public boolean isOpen() {
-        return socket.isOpen();
-    }
-
     @Override
     public void close() {
         socket.close();

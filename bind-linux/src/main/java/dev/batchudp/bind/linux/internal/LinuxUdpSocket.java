@@ -52,6 +52,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Threads.</b> One receiver and any number of senders may work at once: receive and send each
  * have their own preallocated {@link Arena}, guarded by their own lock.
+ *
+ * <p><b>Batched I/O</b> is a capability: once a {@link LinuxBatchingConn} is made for this socket,
+ * {@link #capability} answers {@code BatchingConn}, {@code OffloadStatus} and
+ * {@code LinuxBatchingConn} with it.
  */
 public final class LinuxUdpSocket implements UdpConnection, SocketControl {
     private static final System.Logger LOG = System.getLogger(LinuxUdpSocket.class.getName());
@@ -79,6 +83,8 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
     private final FdLifecycle lifecycle;
     private final SingleDatagramIo single;
     private volatile long readTimeoutNanos;
+    /** The batching view made for this socket, or null; set once. */
+    private volatile LinuxBatchingConn batching;
 
     private LinuxUdpSocket(Syscalls sys, Network network, UdpFamily family, SocketSetup.Opened opened,
             InetSocketAddress remote, Runnable onClose) {
@@ -293,6 +299,42 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
     @Override
     public void send(ByteBuffer src, InetSocketAddress target) throws IOException {
         single.send(src, target);
+    }
+
+    /**
+     * Returns the batching view made for this socket.
+     *
+     * @return the view, or {@code null} if the socket has not been upgraded
+     */
+    LinuxBatchingConn batching() {
+        return batching;
+    }
+
+    /**
+     * Attaches the batching view made for this socket, once.
+     *
+     * @throws IllegalStateException if the socket already has one
+     */
+    synchronized void attachBatching(LinuxBatchingConn view) {
+        if (batching != null) {
+            throw new IllegalStateException("socket already has a batching view: " + this);
+        }
+        batching = view;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: this socket ({@link SocketControl} among others) and, once upgraded, its batching view
+     * ({@code BatchingConn}, {@code OffloadStatus}, {@code LinuxBatchingConn}).
+     */
+    @Override
+    public <T> Optional<T> capability(Class<T> type) {
+        if (type.isInstance(this)) {
+            return Optional.of(type.cast(this));
+        }
+        LinuxBatchingConn view = batching;
+        return view != null && type.isInstance(view) ? Optional.of(type.cast(view)) : Optional.empty();
     }
 
     /** Routes single receives through a batching view's GRO split. */

@@ -16,18 +16,17 @@ public final class Upgrades {
     public static final int DEFAULT_BATCH_SIZE = dev.batchudp.bind.Bind.IDEAL_BATCH_SIZE;
 
     /**
-     * Wraps a socket of this module in a {@link LinuxBatchingConn}.
+     * Makes the {@link LinuxBatchingConn} of a socket of this module, or returns the one it has.
      *
      * @param connection the connection
      * @param family the family the caller opened it as, or {@code null}/{@link UdpFamily#UDP} for any
-     * @param batchSize the batch size; 0 or less for {@value #DEFAULT_BATCH_SIZE}
+     * @param batchSize the batch size; 0 or less for {@value #DEFAULT_BATCH_SIZE}; ignored when the
+     *     socket is already upgraded
      * @return the batching connection, or empty if the connection is not this module's socket or
      *     its family differs
+     * @throws IllegalArgumentException if {@code batchSize} exceeds {@link LinuxBatchingConn#MAX_BATCH_SIZE}
      */
     public static Optional<BatchingConn> tryUpgrade(UdpConnection connection, UdpFamily family, int batchSize) {
-        if (connection instanceof BatchingConn) {
-            return Optional.of((BatchingConn) connection);
-        }
         if (!(connection instanceof LinuxUdpSocket)) {
             return Optional.empty();
         }
@@ -35,6 +34,13 @@ public final class Upgrades {
         if (family != null && family != UdpFamily.UDP && family != socket.family()) {
             return Optional.empty();
         }
-        return Optional.of(new LinuxBatchingConn(socket, batchSize <= 0 ? DEFAULT_BATCH_SIZE : batchSize));
+        int size = batchSize <= 0 ? DEFAULT_BATCH_SIZE : batchSize;
+        if (size > LinuxBatchingConn.MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size " + size + " outside 1-" + LinuxBatchingConn.MAX_BATCH_SIZE);
+        }
+        synchronized (socket) {
+            LinuxBatchingConn existing = socket.batching();
+            return Optional.of(existing != null ? existing : new LinuxBatchingConn(socket, size));
+        }
     }
 }

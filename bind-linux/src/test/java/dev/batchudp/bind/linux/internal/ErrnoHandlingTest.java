@@ -4,7 +4,6 @@ import static dev.batchudp.bind.linux.LinuxTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.batchudp.bind.linux.LinuxBatching;
-import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.bind.spi.Message;
 import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
@@ -69,9 +68,9 @@ class ErrnoHandlingTest {
         }
     }
 
-    private static BatchingConn conn(Syscalls sys) throws IOException {
+    private static LinuxBatchingConn conn(Syscalls sys) throws IOException {
         LinuxUdpSocket s = LinuxUdpSocket.open(sys, NETWORK, UdpFamily.UDP4, ipv4Loopback(0), null, null);
-        return (BatchingConn) LinuxBatching.tryUpgradeToBatchingConn(s, UdpFamily.UDP4, 32);
+        return (LinuxBatchingConn) LinuxBatching.tryUpgradeToBatchingConn(s, UdpFamily.UDP4, 32).orElseThrow();
     }
 
     private static ByteBuffer[] payloads() {
@@ -83,20 +82,20 @@ class ErrnoHandlingTest {
     }
 
     /** Reads until {@code expected} datagrams arrived, then checks nothing more is queued. */
-    private static List<Integer> readAll(BatchingConn rx, int expected) throws IOException {
+    private static List<Integer> readAll(LinuxBatchingConn rx, int expected) throws IOException {
         Message[] msgs = new Message[32];
         for (int i = 0; i < msgs.length; i++) {
             msgs[i] = new Message().buffer(ByteBuffer.allocateDirect(64));
         }
         List<Integer> got = new ArrayList<>();
-        rx.setReadTimeout(Duration.ofSeconds(5));
+        rx.connection().setReadTimeout(Duration.ofSeconds(5));
         while (got.size() < expected) {
             int n = rx.readBatch(msgs, msgs.length);
             for (int i = 0; i < n; i++) {
                 got.add((int) msgs[i].buffer().get(0));
             }
         }
-        rx.setReadTimeout(Duration.ofMillis(200));
+        rx.connection().setReadTimeout(Duration.ofMillis(200));
         try {
             rx.readBatch(msgs, msgs.length);
             throw new AssertionError("a datagram was delivered twice");
@@ -116,10 +115,10 @@ class ErrnoHandlingTest {
     @Test
     void econnrefusedOnSendIsSwallowedCountedAndTheBatchStillArrivesOnce() throws IOException {
         OneShotFailure f = new OneShotFailure();
-        try (BatchingConn rx = conn(Syscalls.system());
-                BatchingConn tx = conn(f.failing("sendmmsg", call -> call == 1, LinuxConstants.ECONNREFUSED))) {
-            tx.writeBatch(payloads(), 0, COUNT, rx.localAddress());
-            assertThat(((LinuxBatchingConn) tx).portUnreachableCount()).isEqualTo(1);
+        try (LinuxBatchingConn rx = conn(Syscalls.system());
+                LinuxBatchingConn tx = conn(f.failing("sendmmsg", call -> call == 1, LinuxConstants.ECONNREFUSED))) {
+            tx.writeBatch(payloads(), 0, COUNT, rx.connection().localAddress());
+            assertThat(tx.portUnreachableCount()).isEqualTo(1);
             assertThat(readAll(rx, COUNT)).containsExactlyElementsOf(zeroToCount());
         }
     }
@@ -127,9 +126,9 @@ class ErrnoHandlingTest {
     @Test
     void eagainOnSendWaitsForRoomAndLosesNothing() throws IOException {
         OneShotFailure f = new OneShotFailure();
-        try (BatchingConn rx = conn(Syscalls.system());
-                BatchingConn tx = conn(f.failing("sendmmsg", call -> call <= 2, LinuxConstants.EAGAIN))) {
-            tx.writeBatch(payloads(), 0, COUNT, rx.localAddress());
+        try (LinuxBatchingConn rx = conn(Syscalls.system());
+                LinuxBatchingConn tx = conn(f.failing("sendmmsg", call -> call <= 2, LinuxConstants.EAGAIN))) {
+            tx.writeBatch(payloads(), 0, COUNT, rx.connection().localAddress());
             assertThat(f.calls.get()).isGreaterThanOrEqualTo(3);
             assertThat(readAll(rx, COUNT)).containsExactlyElementsOf(zeroToCount());
         }
@@ -138,9 +137,9 @@ class ErrnoHandlingTest {
     @Test
     void eintrOnReceiveIsRetried() throws IOException {
         OneShotFailure f = new OneShotFailure();
-        try (BatchingConn rx = conn(f.failing("recvmmsg", call -> call == 1, LinuxConstants.EINTR));
-                BatchingConn tx = conn(Syscalls.system())) {
-            tx.writeBatch(payloads(), 0, COUNT, rx.localAddress());
+        try (LinuxBatchingConn rx = conn(f.failing("recvmmsg", call -> call == 1, LinuxConstants.EINTR));
+                LinuxBatchingConn tx = conn(Syscalls.system())) {
+            tx.writeBatch(payloads(), 0, COUNT, rx.connection().localAddress());
             assertThat(readAll(rx, COUNT)).containsExactlyElementsOf(zeroToCount());
             assertThat(f.calls.get()).isGreaterThanOrEqualTo(2);
         }
@@ -149,11 +148,11 @@ class ErrnoHandlingTest {
     @Test
     void econnrefusedOnReceiveIsSwallowedAndCounted() throws IOException {
         OneShotFailure f = new OneShotFailure();
-        try (BatchingConn rx = conn(f.failing("recvmmsg", call -> call == 1, LinuxConstants.ECONNREFUSED));
-                BatchingConn tx = conn(Syscalls.system())) {
-            tx.writeBatch(payloads(), 0, COUNT, rx.localAddress());
+        try (LinuxBatchingConn rx = conn(f.failing("recvmmsg", call -> call == 1, LinuxConstants.ECONNREFUSED));
+                LinuxBatchingConn tx = conn(Syscalls.system())) {
+            tx.writeBatch(payloads(), 0, COUNT, rx.connection().localAddress());
             assertThat(readAll(rx, COUNT)).containsExactlyElementsOf(zeroToCount());
-            assertThat(((LinuxBatchingConn) rx).portUnreachableCount()).isEqualTo(1);
+            assertThat(rx.portUnreachableCount()).isEqualTo(1);
         }
     }
 }

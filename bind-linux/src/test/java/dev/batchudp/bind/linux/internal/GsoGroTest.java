@@ -89,13 +89,13 @@ class GsoGroTest {
     static LinuxBatchingConn conn(Syscalls sys, UdpFamily family, boolean gso, boolean gro) throws IOException {
         LinuxUdpSocket s = LinuxUdpSocket.open(sys, NETWORK, family, loopback(family, 0), null, null);
         LinuxBatchingConn c = new LinuxBatchingConn(s, BATCH, gso, gro);
-        c.setReadTimeout(Duration.ofSeconds(10)); // a safety net only: reads end at the sentinel
-        c.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+        c.connection().setReadTimeout(Duration.ofSeconds(10)); // a safety net only: reads end at the sentinel
+        c.connection().setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
         return c;
     }
 
     static void sendSentinel(LinuxBatchingConn tx, InetSocketAddress to) throws IOException {
-        tx.socket().send(ByteBuffer.wrap(SENTINEL), to);
+        tx.connection().send(ByteBuffer.wrap(SENTINEL), to);
     }
 
     /** A received datagram. */
@@ -146,11 +146,11 @@ class GsoGroTest {
             assertThat(rx.rxOffload()).isEqualTo(gro);
             int[] lengths = repeat(BATCH, 1200);
             ByteBuffer[] bufs = buffers(lengths, true);
-            tx.writeBatch(bufs, 0, BATCH, rx.localAddress());
+            tx.writeBatch(bufs, 0, BATCH, rx.connection().localAddress());
             assertThat(bufs[0].position()).isZero();
-            sendSentinel(tx, rx.localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
             List<Got> got = readToSentinel(rx, BATCH, 2048);
-            assertExactly(got, lengths, tx.localAddress());
+            assertExactly(got, lengths, tx.connection().localAddress());
             assertThat(tx.sendCalls()).isEqualTo(1);
             if (gso) {
                 // 54 + 54 + 20 datagrams: 65,507 bytes hold 54 of 1,200.
@@ -182,13 +182,13 @@ class GsoGroTest {
         try (LinuxBatchingConn c = new LinuxBatchingConn(open(UdpFamily.UDP4), 8)) {
             assertThat(c.txOffload()).isTrue();
             assertThat(c.rxOffload()).isFalse();
-            assertThat(c.socket().sys.getsockoptInt(c.socket().fd, LinuxConstants.SOL_UDP, LinuxConstants.UDP_GRO))
+            assertThat(c.connection().sys.getsockoptInt(c.connection().fd, LinuxConstants.SOL_UDP, LinuxConstants.UDP_GRO))
                     .isZero();
         } finally {
             System.clearProperty(LinuxBatching.GRO_DISABLED_PROPERTY);
         }
         try (LinuxBatchingConn c = new LinuxBatchingConn(open(UdpFamily.UDP4), 8)) {
-            assertThat(c.capability(OffloadStatus.class)).containsSame(c);
+            assertThat(c.connection().capability(OffloadStatus.class)).containsSame(c);
             assertThat(c.txOffload()).isTrue();
             assertThat(c.rxOffload()).isTrue();
         }
@@ -257,9 +257,9 @@ class GsoGroTest {
 
     private void mixedBatch(UdpFamily family, int[] lengths, boolean direct) throws IOException {
         try (LinuxBatchingConn rx = conn(family, true, true); LinuxBatchingConn tx = conn(family, true, true)) {
-            tx.writeBatch(buffers(lengths, direct), 0, lengths.length, rx.localAddress());
-            sendSentinel(tx, rx.localAddress());
-            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.localAddress());
+            tx.writeBatch(buffers(lengths, direct), 0, lengths.length, rx.connection().localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
+            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.connection().localAddress());
             assertThat(tx.txOffload()).isTrue();
         }
     }
@@ -274,7 +274,7 @@ class GsoGroTest {
         List<Got> got = new ArrayList<>();
         for (;;) {
             java.util.Arrays.fill(lent, null);
-            int n = rx.readBatchLending(batch, slots);
+            int n = rx.readBatchLending(batch.fill(), slots);
             assertThat(n).isBetween(1, slots);
             for (int i = 0; i < n; i++) {
                 ByteBuffer b = lent[i];
@@ -298,10 +298,10 @@ class GsoGroTest {
             assertThat(rx.lendsBuffers()).isTrue();
             int[] lengths = mixed(kind);
             for (int slots : new int[] {BATCH, 5}) {
-                tx.writeBatch(buffers(lengths, true), 0, lengths.length, rx.localAddress());
-                sendSentinel(tx, rx.localAddress());
+                tx.writeBatch(buffers(lengths, true), 0, lengths.length, rx.connection().localAddress());
+                sendSentinel(tx, rx.connection().localAddress());
                 List<ByteBuffer> lent = new ArrayList<>();
-                assertExactly(readToSentinelLending(rx, slots, lent), lengths, tx.localAddress());
+                assertExactly(readToSentinelLending(rx, slots, lent), lengths, tx.connection().localAddress());
                 // One buffer object per slot, re-framed each time: nothing allocated per datagram.
                 assertThat(new java.util.HashSet<>(lent.stream().map(System::identityHashCode).toList()))
                         .hasSizeLessThanOrEqualTo(slots);
@@ -313,14 +313,14 @@ class GsoGroTest {
     void lendingWithoutGroReadsOneWindowPerDatagram() throws IOException {
         try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, false); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, false)) {
             assertThat(rx.lendsBuffers()).isTrue();
-            assertThatThrownBy(() -> rx.readBatch(new MessageBatch(2).buffers(new ByteBuffer[2]), 3))
+            assertThatThrownBy(() -> rx.readBatch(new MessageBatch(2).buffers(new ByteBuffer[2]).fill(), 3))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
             int[] lengths = {0, 1, 1200, 65_507, 7, 1200, 1200, 3, 9000, 2, 1};
-            tx.writeBatch(buffers(lengths, true), 0, lengths.length, rx.localAddress());
-            sendSentinel(tx, rx.localAddress());
+            tx.writeBatch(buffers(lengths, true), 0, lengths.length, rx.connection().localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
             List<ByteBuffer> lent = new ArrayList<>();
             List<Got> got = readToSentinelLending(rx, BATCH, lent);
-            assertExactly(got, lengths, tx.localAddress());
+            assertExactly(got, lengths, tx.connection().localAddress());
             // One window of the read region per datagram: at most READ_WINDOWS lent buffers in all.
             assertThat(new java.util.HashSet<>(lent.stream().map(System::identityHashCode).toList()))
                     .hasSizeLessThanOrEqualTo(BatchReader.READ_WINDOWS);
@@ -331,15 +331,15 @@ class GsoGroTest {
     void lendingMixesWithCopyingReads() throws IOException {
         try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, true)) {
             int[] lengths = repeat(BATCH, 1200);
-            tx.writeBatch(buffers(lengths, true), 0, BATCH, rx.localAddress());
-            sendSentinel(tx, rx.localAddress());
+            tx.writeBatch(buffers(lengths, true), 0, BATCH, rx.connection().localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
             // The first 60 lent, the rest (and the sentinel) copied: the split carries over.
             ByteBuffer[] lent = new ByteBuffer[60];
             MessageBatch batch = new MessageBatch(60).buffers(lent);
             int n = 0;
             List<Got> got = new ArrayList<>();
             while (n < 60) {
-                int k = rx.readBatchLending(batch, 60 - n);
+                int k = rx.readBatchLending(batch.fill(), 60 - n);
                 for (int i = 0; i < k; i++) {
                     byte[] a = new byte[lent[i].remaining()];
                     lent[i].get(lent[i].position(), a);
@@ -348,7 +348,7 @@ class GsoGroTest {
                 n += k;
             }
             got.addAll(readToSentinel(rx, BATCH, 2048));
-            assertExactly(got, lengths, tx.localAddress());
+            assertExactly(got, lengths, tx.connection().localAddress());
         }
     }
 
@@ -358,10 +358,10 @@ class GsoGroTest {
     void fewerSlotsThanCoalescedDatagramsKeepsTheRestForTheNextRead() throws IOException {
         try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, true)) {
             int[] lengths = repeat(BATCH, 1200);
-            tx.writeBatch(buffers(lengths, true), 0, BATCH, rx.localAddress());
-            sendSentinel(tx, rx.localAddress());
+            tx.writeBatch(buffers(lengths, true), 0, BATCH, rx.connection().localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
             long callsBefore = rx.receiveCalls();
-            assertExactly(readToSentinel(rx, 5, 1500), lengths, tx.localAddress());
+            assertExactly(readToSentinel(rx, 5, 1500), lengths, tx.connection().localAddress());
             // 3 coalesced datagrams + the sentinel, all queued before the first read: one recvmmsg
             // takes them all (the connection reads up to MIN_GRO_READ coalesced datagrams per call),
             // and the remainders come from the connection without system calls.
@@ -373,8 +373,8 @@ class GsoGroTest {
     void segmentsLargerThanTheCallersBufferAreFlaggedTruncated() throws IOException {
         try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, true)) {
             int[] lengths = repeat(10, 1200);
-            tx.writeBatch(buffers(lengths, true), 0, 10, rx.localAddress());
-            sendSentinel(tx, rx.localAddress());
+            tx.writeBatch(buffers(lengths, true), 0, 10, rx.connection().localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
             List<Got> got = readToSentinel(rx, 16, 1000);
             assertThat(got).hasSize(10);
             for (int i = 0; i < 10; i++) {
@@ -389,17 +389,17 @@ class GsoGroTest {
     void singleReceivesOnAGroSocketAreSplit() throws IOException {
         try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, true)) {
             int[] lengths = repeat(6, 700);
-            tx.writeBatch(buffers(lengths, false), 0, 6, rx.localAddress());
+            tx.writeBatch(buffers(lengths, false), 0, 6, rx.connection().localAddress());
             for (int i = 0; i < 6; i++) {
                 ByteBuffer dst = ByteBuffer.allocate(2048);
-                assertThat(rx.socket().receive(dst)).isEqualTo(tx.localAddress());
+                assertThat(rx.connection().receive(dst)).isEqualTo(tx.connection().localAddress());
                 dst.flip();
                 byte[] a = new byte[dst.remaining()];
                 dst.get(a);
                 assertThat(a).isEqualTo(payload(i, 700));
             }
-            tx.writeBatch(buffers(repeat(2, 700), true), 0, 2, rx.localAddress());
-            assertThatThrownBy(() -> rx.socket().receive(ByteBuffer.allocate(100)))
+            tx.writeBatch(buffers(repeat(2, 700), true), 0, 2, rx.connection().localAddress());
+            assertThatThrownBy(() -> rx.connection().receive(ByteBuffer.allocate(100)))
                     .isInstanceOfSatisfying(DatagramTruncatedException.class,
                             e -> assertThat(e.datagramLength()).isEqualTo(700));
         }
@@ -469,24 +469,24 @@ class GsoGroTest {
                 LinuxBatchingConn tx = conn(faulty.sys, UdpFamily.UDP4, true, true)) {
             int[] lengths = repeat(BATCH, 1200);
             ByteBuffer[] bufs = buffers(lengths, true);
-            tx.writeBatch(bufs, 0, BATCH, rx.localAddress()); // no exception: the resend succeeded
-            sendSentinel(tx, rx.localAddress());
-            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.localAddress());
+            tx.writeBatch(bufs, 0, BATCH, rx.connection().localAddress()); // no exception: the resend succeeded
+            sendSentinel(tx, rx.connection().localAddress());
+            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.connection().localAddress());
             assertThat(tx.txOffload()).isFalse();
             assertThat(tx.gsoDisabledCount()).isEqualTo(1);
             assertThat(tx.gsoFallbackCount()).isEqualTo(1);
             assertThat(tx.gsoDisabledCause()).get().isInstanceOfSatisfying(NativeIoException.class,
                     e -> assertThat(e.errno()).isEqualTo(errno));
-            assertThat(events).contains(tx.localAddress());
+            assertThat(events).contains(tx.connection().localAddress());
             assertThat(LinuxBatching.gsoDisabledCount()).isGreaterThan(globalBefore);
             // sent: the accepted entries (54 datagrams each) plus the rest one by one.
             assertThat(tx.sentKernelMessages()).isEqualTo(acceptFirst + (BATCH - 54L * acceptFirst));
 
             // GSO stays off for this socket: the next batch goes out unsegmented.
             long before = tx.sentKernelMessages();
-            tx.writeBatch(bufs, 0, BATCH, rx.localAddress());
-            sendSentinel(tx, rx.localAddress());
-            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.localAddress());
+            tx.writeBatch(bufs, 0, BATCH, rx.connection().localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
+            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.connection().localAddress());
             assertThat(tx.sentKernelMessages() - before).isEqualTo(BATCH);
             assertThat(faulty.segmentedFailures).hasValue(1);
         } finally {
@@ -514,9 +514,9 @@ class GsoGroTest {
                 LinuxBatchingConn tx = conn(faulty.sys, UdpFamily.UDP4, true, true)) {
             int[] lengths = repeat(BATCH, 1200);
             lengths[BATCH - 1] = 700;
-            tx.writeBatch(contiguousBuffers(lengths), 0, BATCH, rx.localAddress());
-            sendSentinel(tx, rx.localAddress());
-            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.localAddress());
+            tx.writeBatch(contiguousBuffers(lengths), 0, BATCH, rx.connection().localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
+            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.connection().localAddress());
             assertThat(tx.gsoFallbackCount()).isEqualTo(1);
             assertThat(tx.sentKernelMessages()).isEqualTo(acceptFirst + (BATCH - 54L * acceptFirst));
         }
@@ -530,17 +530,17 @@ class GsoGroTest {
                 LinuxBatchingConn tx = conn(faulty.sys, UdpFamily.UDP4, true, true)) {
             int[] lengths = repeat(BATCH, 1200);
             ByteBuffer[] bufs = buffers(lengths, false);
-            tx.writeBatch(bufs, 0, BATCH, rx.localAddress());
-            sendSentinel(tx, rx.localAddress());
-            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.localAddress());
+            tx.writeBatch(bufs, 0, BATCH, rx.connection().localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
+            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.connection().localAddress());
             assertThat(tx.txOffload()).isTrue();
             assertThat(tx.gsoDisabledCount()).isZero();
             assertThat(tx.gsoFallbackCount()).isEqualTo(1);
 
             long before = tx.sentKernelMessages();
-            tx.writeBatch(bufs, 0, BATCH, rx.localAddress());
-            sendSentinel(tx, rx.localAddress());
-            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.localAddress());
+            tx.writeBatch(bufs, 0, BATCH, rx.connection().localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
+            assertExactly(readToSentinel(rx, BATCH, 2048), lengths, tx.connection().localAddress());
             assertThat(tx.sentKernelMessages() - before).isEqualTo(3); // segmented again
         }
     }
@@ -551,11 +551,11 @@ class GsoGroTest {
         try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true);
                 LinuxBatchingConn tx = conn(faulty.sys, UdpFamily.UDP4, true, true)) {
             ByteBuffer[] bufs = buffers(repeat(10, 1200), true);
-            assertThatThrownBy(() -> tx.writeBatch(bufs, 0, 10, rx.localAddress()))
+            assertThatThrownBy(() -> tx.writeBatch(bufs, 0, 10, rx.connection().localAddress()))
                     .isInstanceOfSatisfying(UdpGsoDisabledException.class, e -> {
-                        assertThat(e.getMessage()).startsWith("disabled UDP GSO on " + tx.localAddress()
+                        assertThat(e.getMessage()).startsWith("disabled UDP GSO on " + tx.connection().localAddress()
                                 + ", NIC(s) may not support checksum offload").contains("EIO").contains("EPERM");
-                        assertThat(e.localAddress()).isEqualTo(tx.localAddress());
+                        assertThat(e.localAddress()).isEqualTo(tx.connection().localAddress());
                         assertThat(((NativeIoException) e.gsoFailure()).errno()).isEqualTo(LinuxConstants.EIO);
                         assertThat(((NativeIoException) e.getCause()).errno()).isEqualTo(LinuxConstants.EPERM);
                     });
@@ -592,10 +592,10 @@ class GsoGroTest {
     void oversizeDatagramsAreStillRefusedBeforeAnySegmenting() throws IOException {
         try (LinuxBatchingConn rx = conn(UdpFamily.UDP4, true, true); LinuxBatchingConn tx = conn(UdpFamily.UDP4, true, true)) {
             ByteBuffer[] bufs = buffers(new int[] {1200, 1200, 1200, 70_000}, true);
-            assertThatThrownBy(() -> tx.writeBatch(bufs, 0, 4, rx.localAddress()))
+            assertThatThrownBy(() -> tx.writeBatch(bufs, 0, 4, rx.connection().localAddress()))
                     .isInstanceOf(DatagramTooLargeException.class);
-            sendSentinel(tx, rx.localAddress());
-            assertExactly(readToSentinel(rx, BATCH, 2048), repeat(3, 1200), tx.localAddress());
+            sendSentinel(tx, rx.connection().localAddress());
+            assertExactly(readToSentinel(rx, BATCH, 2048), repeat(3, 1200), tx.connection().localAddress());
         }
     }
 }

@@ -131,7 +131,7 @@ class LinuxBatchingConnBufferShapeTest {
             shaped[i] = shapeFor(i).allocate(payloads[i].length).fill(payloads[i]);
             bufs[offset + i] = shaped[i].buffer();
         }
-        tx.writeBatch(bufs, offset, n, rx.localAddress());
+        tx.writeBatch(bufs, offset, n, rx.connection().localAddress());
         String mode = mode(family, gso, gro);
         for (int i = 0; i < n; i++) {
             String context = String.format(Locale.ROOT, "writeBatch datagram %d/%d (%d bytes) from %s, %s", i, n,
@@ -144,7 +144,7 @@ class LinuxBatchingConnBufferShapeTest {
             String context = String.format(Locale.ROOT, "writeBatch datagram %d/%d (%d bytes) from %s, %s", i, n,
                     payloads[i].length, shaped[i], mode);
             shaped[i].assertSent(payloads[i], got.get(i).bytes, context);
-            assertThat(got.get(i).from).as("%s: sender", context).isEqualTo(tx.localAddress());
+            assertThat(got.get(i).from).as("%s: sender", context).isEqualTo(tx.connection().localAddress());
         }
     }
 
@@ -177,7 +177,7 @@ class LinuxBatchingConnBufferShapeTest {
             out[i] = ByteBuffer.wrap(payloads[i]);
         }
         for (int off = 0; off < n; off += BATCH) {
-            tx.writeBatch(out, off, Math.min(BATCH, n - off), rx.localAddress());
+            tx.writeBatch(out, off, Math.min(BATCH, n - off), rx.connection().localAddress());
         }
         String mode = mode(family, gso, gro);
         ByteBuffer[] packets = new ByteBuffer[BATCH];
@@ -187,7 +187,7 @@ class LinuxBatchingConnBufferShapeTest {
             for (int i = 0; i < BATCH; i++) {
                 packets[i] = pool[(c + i) % poolSize].reset().buffer();
             }
-            int got = rx.readBatch(batch, BATCH);
+            int got = rx.readBatch(batch.fill(), BATCH);
             assertThat(got).isBetween(1, BATCH);
             for (int i = 0; i < BATCH; i++) {
                 ShapedBuffer slot = pool[(c + i) % poolSize];
@@ -201,7 +201,7 @@ class LinuxBatchingConnBufferShapeTest {
                         k, n, payloads[k].length, i, slot, mode);
                 assertThat(batch.length(i)).as("%s: length", context).isEqualTo(payloads[k].length);
                 assertThat(batch.isTruncated(i)).as("%s: truncated", context).isFalse();
-                assertThat(batch.sender(i)).as("%s: sender", context).isEqualTo(tx.localAddress());
+                assertThat(batch.sender(i)).as("%s: sender", context).isEqualTo(tx.connection().localAddress());
                 slot.assertReceived(payloads[k], context);
                 slot.assertPositionAndLimit(slot.position(), context);
             }
@@ -232,10 +232,10 @@ class LinuxBatchingConnBufferShapeTest {
             payloads[i] = Datagrams.bytes(mixedSize(i), 700 + i);
             out[i] = ByteBuffer.wrap(payloads[i]);
         }
-        tx.writeBatch(out, 0, n, rx.localAddress());
+        tx.writeBatch(out, 0, n, rx.connection().localAddress());
         MessageBatch batch = new MessageBatch(BATCH).buffers(packets);
         for (int received = 0; received < n;) {
-            int got = rx.readBatch(batch, BATCH);
+            int got = rx.readBatch(batch.fill(), BATCH);
             assertThat(got).isBetween(1, BATCH);
             for (int i = 0; i < got; i++) {
                 int k = received + i;
@@ -268,14 +268,14 @@ class LinuxBatchingConnBufferShapeTest {
             payloads[i] = Datagrams.bytes(equalSizes ? 1200 : mixedSize(i), 300 + i);
             out[i] = ByteBuffer.wrap(payloads[i]);
         }
-        peer.writeBatch(out, 0, n, lender.localAddress());
+        peer.writeBatch(out, 0, n, lender.connection().localAddress());
         String mode = mode(family, gso, true);
         ByteBuffer[] lent = new ByteBuffer[BATCH];
         MessageBatch batch = new MessageBatch(BATCH).buffers(lent);
         int[] positions = new int[BATCH];
         int[] limits = new int[BATCH];
         for (int echoed = 0; echoed < n;) {
-            int got = lender.readBatchLending(batch, BATCH);
+            int got = lender.readBatchLending(batch.fill(), BATCH);
             assertThat(got).isBetween(1, BATCH);
             for (int i = 0; i < got; i++) {
                 String context = String.format(Locale.ROOT, "lent datagram %d/%d in %s, %s", echoed + i, n, lent[i],
@@ -287,7 +287,7 @@ class LinuxBatchingConnBufferShapeTest {
                 positions[i] = lent[i].position();
                 limits[i] = lent[i].limit();
             }
-            lender.writeBatch(lent, 0, got, peer.localAddress());
+            lender.writeBatch(lent, 0, got, peer.connection().localAddress());
             for (int i = 0; i < got; i++) {
                 assertThat(lent[i].position()).as("lent datagram %d: position after writeBatch", echoed + i)
                         .isEqualTo(positions[i]);
@@ -301,7 +301,7 @@ class LinuxBatchingConnBufferShapeTest {
             String context = String.format(Locale.ROOT, "echo of lent datagram %d/%d (%d bytes), %s", i, n,
                     payloads[i].length, mode);
             Datagrams.assertSameBytes(payloads[i], back.get(i).bytes, context);
-            assertThat(back.get(i).from).as("%s: sender", context).isEqualTo(lender.localAddress());
+            assertThat(back.get(i).from).as("%s: sender", context).isEqualTo(lender.connection().localAddress());
         }
     }
 
@@ -322,7 +322,7 @@ class LinuxBatchingConnBufferShapeTest {
         for (int i = 0; i < n; i++) {
             payloads[i] = Datagrams.bytes(mixedSize(i), 600 + i);
             shaped[i] = shapeFor(i).allocate(payloads[i].length).fill(payloads[i]);
-            msgs[i] = new Message().buffer(shaped[i].buffer()).address((i % 2 == 0 ? a : b).localAddress());
+            msgs[i] = new Message().buffer(shaped[i].buffer()).address((i % 2 == 0 ? a : b).connection().localAddress());
         }
         tx.writeMessages(msgs, n);
         List<Got> atA = readAll(a, (n + 1) / 2);
@@ -364,7 +364,7 @@ class LinuxBatchingConnBufferShapeTest {
             assertThat(written).isEqualTo(UdpCmsgs.SEGMENT_SPACE);
             controlBytes[i] = contents(controls[i]);
             msgs[i] = new Message().buffer(ByteBuffer.wrap(payloads[i])).control(controls[i]).controlLength(written)
-                    .address(rx.localAddress());
+                    .address(rx.connection().localAddress());
         }
         tx.writeMessages(msgs, n);
         List<Got> got = readAll(rx, 3 * n);
@@ -410,7 +410,7 @@ class LinuxBatchingConnBufferShapeTest {
         for (int i = 0; i < n; i++) {
             out[i] = ByteBuffer.wrap(Datagrams.bytes(100 + i, 500 + i));
         }
-        tx.writeBatch(out, 0, n, rx.localAddress());
+        tx.writeBatch(out, 0, n, rx.connection().localAddress());
         ByteBuffer[] packets = new ByteBuffer[BATCH];
         ByteBuffer[] controls = new ByteBuffer[BATCH];
         ByteBuffer[] blocks = new ByteBuffer[BATCH];
@@ -421,7 +421,7 @@ class LinuxBatchingConnBufferShapeTest {
         }
         MessageBatch batch = new MessageBatch(BATCH).buffers(packets).controls(controls);
         for (int received = 0; received < n;) {
-            int got = rx.readBatch(batch, BATCH);
+            int got = rx.readBatch(batch.fill(), BATCH);
             for (int i = 0; i < got; i++) {
                 String context = String.format(Locale.ROOT, "readBatch datagram %d: control %s (%s), %s",
                         received + i, kind, controls[i], mode(family, false, gro));
@@ -451,8 +451,8 @@ class LinuxBatchingConnBufferShapeTest {
         LinuxUdpSocket s = LinuxUdpSocket.open(Syscalls.system(), NETWORK, family, loopback(family, 0), null, null);
         LinuxBatchingConn c = new LinuxBatchingConn(s, BATCH, gso, gro);
         conns.add(c);
-        c.setReadTimeout(Duration.ofSeconds(10)); // a safety net only: every datagram is expected
-        c.setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
+        c.connection().setReadTimeout(Duration.ofSeconds(10)); // a safety net only: every datagram is expected
+        c.connection().setOption(StandardSocketOptions.SO_RCVBUF, 8 << 20);
         assertThat(c.txOffload()).as("GSO").isEqualTo(gso);
         assertThat(c.rxOffload()).as("GRO").isEqualTo(gro);
         return c;
@@ -493,7 +493,7 @@ class LinuxBatchingConnBufferShapeTest {
         MessageBatch batch = new MessageBatch(BATCH).buffers(packets);
         List<Got> got = new ArrayList<>();
         while (got.size() < count) {
-            int n = rx.readBatch(batch, BATCH);
+            int n = rx.readBatch(batch.fill(), BATCH);
             for (int i = 0; i < n; i++) {
                 assertThat(batch.isTruncated(i)).as("datagram %d truncated", got.size()).isFalse();
                 byte[] b = new byte[batch.length(i)];

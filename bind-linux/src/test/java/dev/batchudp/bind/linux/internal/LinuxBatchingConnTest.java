@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.batchudp.bind.linux.LinuxBatching;
+import dev.batchudp.bind.linux.OffloadStatus;
 import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.bind.spi.Message;
+import dev.batchudp.bind.spi.SocketControl;
 import dev.batchudp.network.DatagramTooLargeException;
 import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
@@ -38,8 +40,8 @@ class LinuxBatchingConnTest {
         assumeLinuxBatching();
     }
 
-    private static BatchingConn upgrade(LinuxUdpSocket s, int batch) {
-        return (BatchingConn) LinuxBatching.tryUpgradeToBatchingConn(s, s.family(), batch);
+    private static LinuxBatchingConn upgrade(LinuxUdpSocket s, int batch) {
+        return (LinuxBatchingConn) LinuxBatching.tryUpgradeToBatchingConn(s, s.family(), batch).orElseThrow();
     }
 
     private static byte[] payload(int i) {
@@ -61,7 +63,7 @@ class LinuxBatchingConnTest {
     }
 
     /** Reads until {@code expected} datagrams arrived; returns their payloads in order. */
-    private static List<byte[]> readAll(BatchingConn conn, Message[] msgs, int expected, InetSocketAddress from)
+    private static List<byte[]> readAll(LinuxBatchingConn conn, Message[] msgs, int expected, InetSocketAddress from)
             throws IOException {
         List<byte[]> got = new ArrayList<>();
         while (got.size() < expected) {
@@ -81,19 +83,19 @@ class LinuxBatchingConnTest {
     }
 
     private void fullBatch(UdpFamily family, boolean direct) throws IOException {
-        try (BatchingConn rx = upgrade(open(family), BATCH); BatchingConn tx = upgrade(open(family), BATCH)) {
-            rx.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            rx.setReadTimeout(Duration.ofSeconds(5));
+        try (LinuxBatchingConn rx = upgrade(open(family), BATCH); LinuxBatchingConn tx = upgrade(open(family), BATCH)) {
+            rx.connection().setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            rx.connection().setReadTimeout(Duration.ofSeconds(5));
             ByteBuffer[] bufs = new ByteBuffer[BATCH];
             for (int i = 0; i < BATCH; i++) {
                 byte[] p = payload(i);
                 bufs[i] = (direct ? ByteBuffer.allocateDirect(p.length) : ByteBuffer.allocate(p.length)).put(p).flip();
             }
-            tx.writeBatch(bufs, 0, BATCH, rx.localAddress());
+            tx.writeBatch(bufs, 0, BATCH, rx.connection().localAddress());
             for (ByteBuffer b : bufs) {
                 assertThat(b.position()).isZero(); // not modified
             }
-            List<byte[]> got = readAll(rx, messages(BATCH, direct), BATCH, tx.localAddress());
+            List<byte[]> got = readAll(rx, messages(BATCH, direct), BATCH, tx.connection().localAddress());
             for (int i = 0; i < BATCH; i++) {
                 assertThat(got.get(i)).as("datagram %d", i).isEqualTo(payload(i));
             }
@@ -114,18 +116,21 @@ class LinuxBatchingConnTest {
     }
 
     @Test
-    void upgradeKeepsTheSocketsBehaviour() throws IOException {
+    void batchedIoIsACapabilityOfTheSocket() throws IOException {
         LinuxUdpSocket s = open(UdpFamily.UDP4);
-        BatchingConn c = upgrade(s, 0);
+        assertThat(s.capability(BatchingConn.class)).isEmpty();
+        assertThat(s.capability(OffloadStatus.class)).isEmpty();
+        LinuxBatchingConn c = upgrade(s, 0);
         assertThat(c.batchSize()).isEqualTo(LinuxBatching.DEFAULT_BATCH_SIZE);
-        assertThat(LinuxBatching.tryUpgradeToBatchingConn(c, UdpFamily.UDP4, 5)).isSameAs(c);
-        assertThat(c.localAddress()).isEqualTo(s.localAddress());
-        assertThat(c.family()).isEqualTo(UdpFamily.UDP4);
-        assertThat(c.network()).isSameAs(NETWORK);
-        assertThat(c.capability(dev.batchudp.bind.spi.SocketControl.class)).isPresent();
-        assertThatThrownBy(() -> c.receive(ByteBuffer.allocate(10)))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessage("single-packet reads are unsupported on batching connections");
+        assertThat(c.connection()).isSameAs(s);
+        assertThat(s.capability(BatchingConn.class)).containsSame(c);
+        assertThat(s.capability(OffloadStatus.class)).containsSame(c);
+        assertThat(s.capability(LinuxBatchingConn.class)).containsSame(c);
+        assertThat(s.capability(SocketControl.class)).containsSame(s);
+        assertThat(LinuxBatching.tryUpgradeToBatchingConn(s, UdpFamily.UDP4, 5)).as("upgraded once")
+                .containsSame(c);
+        assertThatThrownBy(() -> new LinuxBatchingConn(s, 8)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already has a batching view");
         c.close();
         assertThat(s.isOpen()).isFalse();
         assertThat(s.isReleased()).isTrue();
@@ -133,10 +138,10 @@ class LinuxBatchingConnTest {
 
     @Test
     void tooManyMessagesAreRefused() throws IOException {
-        try (BatchingConn c = upgrade(open(UdpFamily.UDP4), 4)) {
+        try (LinuxBatchingConn c = upgrade(open(UdpFamily.UDP4), 4)) {
             ByteBuffer[] bufs = new ByteBuffer[5];
             Arrays.setAll(bufs, i -> ByteBuffer.allocate(1));
-            assertThatThrownBy(() -> c.writeBatch(bufs, 0, 5, c.localAddress()))
+            assertThatThrownBy(() -> c.writeBatch(bufs, 0, 5, c.connection().localAddress()))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("batch size exceeds batching connection capacity");
             assertThatThrownBy(() -> c.readBatch(messages(5, true), 5)).isInstanceOf(IllegalArgumentException.class);
@@ -145,9 +150,9 @@ class LinuxBatchingConnTest {
 
     @Test
     void truncationIsFlaggedWithTheFullLength() throws IOException {
-        try (BatchingConn rx = upgrade(open(UdpFamily.UDP4), 4); LinuxUdpSocket tx = open(UdpFamily.UDP4)) {
-            rx.setReadTimeout(Duration.ofSeconds(5));
-            tx.send(ByteBuffer.allocate(3000), rx.localAddress());
+        try (LinuxBatchingConn rx = upgrade(open(UdpFamily.UDP4), 4); LinuxUdpSocket tx = open(UdpFamily.UDP4)) {
+            rx.connection().setReadTimeout(Duration.ofSeconds(5));
+            tx.send(ByteBuffer.allocate(3000), rx.connection().localAddress());
             Message[] msgs = messages(4, true);
             int n = rx.readBatch(msgs, 4);
             assertThat(n).isEqualTo(1);
@@ -159,13 +164,13 @@ class LinuxBatchingConnTest {
 
     @Test
     void oversizeStopsTheBatchAfterSendingThePrefix() throws IOException {
-        try (BatchingConn rx = upgrade(open(UdpFamily.UDP4), 4); BatchingConn tx = upgrade(open(UdpFamily.UDP4), 4)) {
-            rx.setReadTimeout(Duration.ofSeconds(5));
+        try (LinuxBatchingConn rx = upgrade(open(UdpFamily.UDP4), 4); LinuxBatchingConn tx = upgrade(open(UdpFamily.UDP4), 4)) {
+            rx.connection().setReadTimeout(Duration.ofSeconds(5));
             ByteBuffer[] bufs = {ByteBuffer.wrap(payload(1)), ByteBuffer.allocateDirect(70_000), ByteBuffer.wrap(payload(2))};
-            assertThatThrownBy(() -> tx.writeBatch(bufs, 0, 3, rx.localAddress()))
+            assertThatThrownBy(() -> tx.writeBatch(bufs, 0, 3, rx.connection().localAddress()))
                     .isInstanceOfSatisfying(DatagramTooLargeException.class,
                             e -> assertThat(e.size()).isEqualTo(70_000));
-            List<byte[]> got = readAll(rx, messages(4, true), 1, tx.localAddress());
+            List<byte[]> got = readAll(rx, messages(4, true), 1, tx.connection().localAddress());
             assertThat(got).hasSize(1);
             assertThat(got.get(0)).isEqualTo(payload(1));
         }
@@ -173,17 +178,17 @@ class LinuxBatchingConnTest {
 
     @Test
     void writeMessagesSendsEachToItsAddress() throws IOException {
-        try (BatchingConn a = upgrade(open(UdpFamily.UDP4), 8); BatchingConn b = upgrade(open(UdpFamily.UDP4), 8);
-                BatchingConn tx = upgrade(open(UdpFamily.UDP4), 8)) {
-            a.setReadTimeout(Duration.ofSeconds(5));
-            b.setReadTimeout(Duration.ofSeconds(5));
+        try (LinuxBatchingConn a = upgrade(open(UdpFamily.UDP4), 8); LinuxBatchingConn b = upgrade(open(UdpFamily.UDP4), 8);
+                LinuxBatchingConn tx = upgrade(open(UdpFamily.UDP4), 8)) {
+            a.connection().setReadTimeout(Duration.ofSeconds(5));
+            b.connection().setReadTimeout(Duration.ofSeconds(5));
             Message[] out = new Message[4];
             for (int i = 0; i < 4; i++) {
-                out[i] = new Message().buffer(ByteBuffer.wrap(payload(i))).address(i % 2 == 0 ? a.localAddress() : b.localAddress());
+                out[i] = new Message().buffer(ByteBuffer.wrap(payload(i))).address(i % 2 == 0 ? a.connection().localAddress() : b.connection().localAddress());
             }
             tx.writeMessages(out, 4);
-            List<byte[]> atA = readAll(a, messages(8, false), 2, tx.localAddress());
-            List<byte[]> atB = readAll(b, messages(8, true), 2, tx.localAddress());
+            List<byte[]> atA = readAll(a, messages(8, false), 2, tx.connection().localAddress());
+            List<byte[]> atB = readAll(b, messages(8, true), 2, tx.connection().localAddress());
             assertThat(atA).containsExactly(payload(0), payload(2));
             assertThat(atB).containsExactly(payload(1), payload(3));
         }
@@ -201,15 +206,15 @@ class LinuxBatchingConnTest {
             }
         };
         Syscalls faulty = new Syscalls(capped, real.errnoSource());
-        try (BatchingConn rx = upgrade(open(UdpFamily.UDP4), BATCH);
-                BatchingConn tx = new LinuxBatchingConn(
+        try (LinuxBatchingConn rx = upgrade(open(UdpFamily.UDP4), BATCH);
+                LinuxBatchingConn tx = new LinuxBatchingConn(
                         LinuxUdpSocket.open(faulty, NETWORK, UdpFamily.UDP4, ipv4Loopback(0), null, null), 20)) {
-            rx.setReadTimeout(Duration.ofSeconds(5));
+            rx.connection().setReadTimeout(Duration.ofSeconds(5));
             ByteBuffer[] bufs = new ByteBuffer[20];
             Arrays.setAll(bufs, i -> ByteBuffer.wrap(payload(i)));
-            tx.writeBatch(bufs, 0, 20, rx.localAddress());
+            tx.writeBatch(bufs, 0, 20, rx.connection().localAddress());
             assertThat(calls).hasValue(7); // 3+3+3+3+3+3+2
-            List<byte[]> got = readAll(rx, messages(BATCH, true), 20, tx.localAddress());
+            List<byte[]> got = readAll(rx, messages(BATCH, true), 20, tx.connection().localAddress());
             for (int i = 0; i < 20; i++) {
                 assertThat(got.get(i)).isEqualTo(payload(i));
             }
@@ -238,13 +243,13 @@ class LinuxBatchingConnTest {
             return fake != 0 ? fake : real.errnoSource().getAsInt();
         });
         LinuxUdpSocket txSocket = LinuxUdpSocket.open(faulty, NETWORK, UdpFamily.UDP4, ipv4Loopback(0), null, null);
-        try (BatchingConn rx = upgrade(open(UdpFamily.UDP4), BATCH); BatchingConn tx = new LinuxBatchingConn(txSocket, 20)) {
-            rx.setReadTimeout(Duration.ofSeconds(5));
+        try (LinuxBatchingConn rx = upgrade(open(UdpFamily.UDP4), BATCH); LinuxBatchingConn tx = new LinuxBatchingConn(txSocket, 20)) {
+            rx.connection().setReadTimeout(Duration.ofSeconds(5));
             ByteBuffer[] bufs = new ByteBuffer[20];
             Arrays.setAll(bufs, i -> ByteBuffer.wrap(payload(i)));
-            tx.writeBatch(bufs, 0, 20, rx.localAddress());
+            tx.writeBatch(bufs, 0, 20, rx.connection().localAddress());
             assertThat(txSocket.noBufferDropCount()).isEqualTo(1);
-            List<byte[]> got = readAll(rx, messages(BATCH, true), 19, tx.localAddress());
+            List<byte[]> got = readAll(rx, messages(BATCH, true), 19, tx.connection().localAddress());
             for (int i = 0; i < 19; i++) {
                 assertThat(got.get(i)).isEqualTo(payload(i < 3 ? i : i + 1));
             }
@@ -254,7 +259,7 @@ class LinuxBatchingConnTest {
     @Test
     @Timeout(10)
     void closeWakesABlockedBatchReader() throws Exception {
-        BatchingConn c = upgrade(open(UdpFamily.UDP4), 8);
+        LinuxBatchingConn c = upgrade(open(UdpFamily.UDP4), 8);
         Message[] msgs = messages(8, true);
         CompletableFuture<Throwable> result = CompletableFuture.supplyAsync(() -> {
             try {
@@ -269,22 +274,22 @@ class LinuxBatchingConnTest {
         c.close();
         assertThat(result.get(2, TimeUnit.SECONDS)).isInstanceOf(AsynchronousCloseException.class);
         assertThatThrownBy(() -> c.readBatch(msgs, 8)).isInstanceOf(ClosedChannelException.class);
-        assertThatThrownBy(() -> c.writeBatch(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0, 1, c.localAddress()))
+        assertThatThrownBy(() -> c.writeBatch(new ByteBuffer[] {ByteBuffer.allocate(1)}, 0, 1, c.connection().localAddress()))
                 .isInstanceOf(ClosedChannelException.class);
     }
 
     @Test
     void dualStackBatchReportsIpv4SendersUnmapped() throws IOException {
         assumeIpv6();
-        try (BatchingConn rx = upgrade(open(UdpFamily.UDP, new InetSocketAddress(java.net.InetAddress.getByAddress(new byte[16]), 0)), 8);
-                BatchingConn v4 = upgrade(open(UdpFamily.UDP4), 8);
-                BatchingConn v6 = upgrade(open(UdpFamily.UDP6), 8)) {
-            rx.setReadTimeout(Duration.ofSeconds(5));
-            int port = rx.localAddress().getPort();
+        try (LinuxBatchingConn rx = upgrade(open(UdpFamily.UDP, new InetSocketAddress(java.net.InetAddress.getByAddress(new byte[16]), 0)), 8);
+                LinuxBatchingConn v4 = upgrade(open(UdpFamily.UDP4), 8);
+                LinuxBatchingConn v6 = upgrade(open(UdpFamily.UDP6), 8)) {
+            rx.connection().setReadTimeout(Duration.ofSeconds(5));
+            int port = rx.connection().localAddress().getPort();
             v4.writeBatch(new ByteBuffer[] {ByteBuffer.wrap(payload(4))}, 0, 1, ipv4Loopback(port));
-            assertThat(readAll(rx, messages(8, true), 1, v4.localAddress())).containsExactly(payload(4));
+            assertThat(readAll(rx, messages(8, true), 1, v4.connection().localAddress())).containsExactly(payload(4));
             v6.writeBatch(new ByteBuffer[] {ByteBuffer.wrap(payload(6))}, 0, 1, ipv6Loopback(port));
-            assertThat(readAll(rx, messages(8, true), 1, v6.localAddress())).containsExactly(payload(6));
+            assertThat(readAll(rx, messages(8, true), 1, v6.connection().localAddress())).containsExactly(payload(6));
         }
     }
 }

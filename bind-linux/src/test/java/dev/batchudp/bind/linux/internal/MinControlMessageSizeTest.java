@@ -98,12 +98,12 @@ class MinControlMessageSizeTest {
                 }
                 Assumptions.abort("no UDP GRO here");
             }
-            rx.setReadTimeout(Duration.ofSeconds(5));
+            rx.connection().setReadTimeout(Duration.ofSeconds(5));
             ByteBuffer[] bufs = new ByteBuffer[DATAGRAMS];
             for (int i = 0; i < DATAGRAMS; i++) {
                 bufs[i] = ByteBuffer.wrap(payload(i));
             }
-            tx.writeBatch(bufs, 0, DATAGRAMS, rx.localAddress()); // equal sizes: one coalesced read with GRO
+            tx.writeBatch(bufs, 0, DATAGRAMS, rx.connection().localAddress()); // equal sizes: one coalesced read with GRO
             ByteBuffer[] buffers = new ByteBuffer[SLOTS];
             for (int i = 0; i < SLOTS; i++) {
                 buffers[i] = ByteBuffer.allocateDirect(2_048);
@@ -113,7 +113,7 @@ class MinControlMessageSizeTest {
             SoftAssertions softly = new SoftAssertions();
             int got = 0;
             while (got < DATAGRAMS) {
-                int n = rx.readBatch(batch, SLOTS);
+                int n = rx.readBatch(batch.fill(), SLOTS);
                 for (int i = 0; i < n; i++, got++) {
                     String what = String.format("datagram %d (%s, GRO %s, %s control buffer of %d bytes)", got,
                             family, gro, controls[i].isDirect() ? "direct" : "heap", controls[i].capacity());

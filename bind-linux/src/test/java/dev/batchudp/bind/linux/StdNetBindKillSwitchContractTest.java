@@ -2,7 +2,7 @@ package dev.batchudp.bind.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.batchudp.bind.AbstractBindContractTest;
+import dev.batchudp.bind.testing.AbstractBindContractTest;
 import dev.batchudp.bind.Bind;
 import dev.batchudp.bind.StdNetBind;
 import dev.batchudp.network.Network;
@@ -48,7 +48,7 @@ class StdNetBindKillSwitchContractTest extends AbstractBindContractTest {
     void fallsBackToTheJdkBackendAndSingleDatagramIo() throws IOException {
         assertThat(((SystemNetwork) network).backendName()).isEqualTo("jdk");
         assertThat(LinuxBatching.unavailabilityCause()).get().asString().contains(LinuxBatching.DISABLED_PROPERTY);
-        StdNetBind bind = newBind();
+        StdNetBind bind = (StdNetBind) newBind();
         Bind.Opened opened = bind.open(0);
         assertThat(opened.receiveFuncs()).hasSize(1);
         assertThat(bind.isBatching(UdpFamily.UDP4)).isFalse();

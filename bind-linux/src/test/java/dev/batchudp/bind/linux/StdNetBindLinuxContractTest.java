@@ -2,7 +2,7 @@ package dev.batchudp.bind.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.batchudp.bind.AbstractBindContractTest;
+import dev.batchudp.bind.testing.AbstractBindContractTest;
 import dev.batchudp.bind.Bind;
 import dev.batchudp.bind.ReceiveFunc;
 import dev.batchudp.bind.StdNetBind;
@@ -41,7 +41,7 @@ class StdNetBindLinuxContractTest extends AbstractBindContractTest {
     void theSystemNetworkUsesLinuxSocketsAndBothFamiliesBatch() throws IOException {
         assertThat(((SystemNetwork) network).backendName()).isEqualTo("linux");
         assertThat(network.features()).contains(NetworkFeature.V6ONLY);
-        StdNetBind bind = newBind();
+        StdNetBind bind = (StdNetBind) newBind();
         Bind.Opened opened = bind.open(0);
         assertThat(opened.receiveFuncs()).extracting(ReceiveFunc::name).containsExactly("v4", "v6");
         assertThat(bind.isBatching(UdpFamily.UDP4)).isTrue();

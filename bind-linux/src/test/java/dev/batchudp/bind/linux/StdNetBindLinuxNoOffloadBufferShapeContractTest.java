@@ -2,7 +2,7 @@ package dev.batchudp.bind.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.batchudp.bind.AbstractBindBufferShapeContractTest;
+import dev.batchudp.bind.testing.AbstractBindBufferShapeContractTest;
 import dev.batchudp.bind.Bind;
 import dev.batchudp.bind.StdNetBind;
 import dev.batchudp.network.Network;

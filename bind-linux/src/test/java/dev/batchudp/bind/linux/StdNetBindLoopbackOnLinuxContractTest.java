@@ -2,7 +2,7 @@ package dev.batchudp.bind.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.batchudp.bind.AbstractBindContractTest;
+import dev.batchudp.bind.testing.AbstractBindContractTest;
 import dev.batchudp.bind.StdNetBind;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.UdpFamily;
@@ -27,7 +27,7 @@ class StdNetBindLoopbackOnLinuxContractTest extends AbstractBindContractTest {
 
     @Test
     void loopbackConnectionsAreNotUpgraded() throws IOException {
-        StdNetBind bind = newBind();
+        StdNetBind bind = (StdNetBind) newBind();
         bind.open(0);
         assertThat(bind.isBatching(UdpFamily.UDP4)).isFalse();
         assertThat(bind.isBatching(UdpFamily.UDP6)).isFalse();

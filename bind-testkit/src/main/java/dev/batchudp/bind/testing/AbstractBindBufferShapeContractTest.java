@@ -1,8 +1,13 @@
-package dev.batchudp.bind;
+package dev.batchudp.bind.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.batchudp.bind.Bind;
+import dev.batchudp.bind.Endpoint;
+import dev.batchudp.bind.ReceiveFunc;
+import dev.batchudp.bind.StdNetBind;
+import dev.batchudp.bind.StdNetBindOptions;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.UdpFamily;
 import dev.batchudp.network.testing.BufferShape;
@@ -36,7 +41,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * from position to limit, lands at the position of the receiving buffer, and nothing outside
  * position..limit is read onto the wire or written (guard bytes around every region say so). Buffers
  * lent by {@link ReceiveFunc#receiveBorrowed} can be sent back as they are. Subclassed wherever
- * {@link AbstractBindContractTest} is.
+ * {@link AbstractBindContractTest} is; it tests {@link StdNetBind} with {@link #options()} unless
+ * {@link #createBind} is overridden.
+ *
+ * @since 0.1
  */
 @Timeout(30)
 public abstract class AbstractBindBufferShapeContractTest {
@@ -47,21 +55,52 @@ public abstract class AbstractBindBufferShapeContractTest {
     /** The largest datagram sent into the receive regions of {@link #receivesIntoBuffersOfEveryShape}. */
     private static final int SMALL_MAX = 600;
 
+    /** The network of the running test, from {@link #newNetwork()}; closed after it. */
     protected Network network;
+    /** The binds of the running test, closed after it. */
     protected final List<Bind> binds = new ArrayList<>();
+    /** Runs blocking steps of the running test; shut down after it. */
     protected ExecutorService executor;
     /** The plain receive buffers of {@link #collect}, allocated once per test. */
     private ByteBuffer[] collectBuffers;
 
-    /** Returns a fresh network for one test; the test closes it. */
+    /** Constructor for subclasses. */
+    protected AbstractBindBufferShapeContractTest() {}
+
+    /**
+     * Returns a fresh network for one test; the test closes it.
+     *
+     * @return the network
+     * @throws IOException if it cannot be opened
+     */
     protected abstract Network newNetwork() throws IOException;
 
-    /** Returns the bind options under test. */
+    /**
+     * Returns the options of the {@link StdNetBind} under test (when {@link #createBind} is not
+     * overridden).
+     *
+     * @return the options; {@link StdNetBindOptions#defaults()} unless overridden
+     */
     protected StdNetBindOptions options() {
         return StdNetBindOptions.defaults();
     }
 
-    /** Names the implementation in failure messages (backend, offloads). */
+    /**
+     * Creates a bind under test on a network. Override it to run the contract on another
+     * {@link Bind} implementation.
+     *
+     * @param network the network
+     * @return a new, unopened bind; {@code StdNetBind.create(network, options())} unless overridden
+     */
+    protected Bind createBind(Network network) {
+        return StdNetBind.create(network, options());
+    }
+
+    /**
+     * Names the implementation in failure messages (backend, offloads).
+     *
+     * @return the description; the network's provider name unless overridden
+     */
     protected String describe() {
         return network.providerName() + " network";
     }
@@ -87,8 +126,13 @@ public abstract class AbstractBindBufferShapeContractTest {
         }
     }
 
+    /**
+     * Opens the test's network and executor.
+     *
+     * @throws IOException if the network cannot be opened
+     */
     @BeforeEach
-    void setUpShapeNetwork() throws IOException {
+    protected final void setUpShapeNetwork() throws IOException {
         network = newNetwork();
         executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "bind-shape-contract");
@@ -97,8 +141,14 @@ public abstract class AbstractBindBufferShapeContractTest {
         });
     }
 
+    /**
+     * Closes the test's binds, waits for its helper threads to end and closes its network.
+     *
+     * @throws IOException if closing fails
+     * @throws InterruptedException if interrupted while waiting
+     */
     @AfterEach
-    void tearDownShapeNetwork() throws IOException, InterruptedException {
+    protected final void tearDownShapeNetwork() throws IOException, InterruptedException {
         for (Bind bind : binds) {
             bind.close();
         }
@@ -474,13 +524,13 @@ public abstract class AbstractBindBufferShapeContractTest {
     // ---------------------------------------------------------------------------------------------
 
     /** Two open binds: {@code tx} sends to {@code rx} on one family. */
-    private record Peers(StdNetBind tx, StdNetBind rx, ReceiveFunc txFunc, ReceiveFunc rxFunc, Endpoint toRx,
+    private record Peers(Bind tx, Bind rx, ReceiveFunc txFunc, ReceiveFunc rxFunc, Endpoint toRx,
             String txAddress, String rxAddress) {}
 
     private Peers peers(UdpFamily family) throws IOException {
-        StdNetBind tx = StdNetBind.create(network, options());
+        Bind tx = createBind(network);
         binds.add(tx);
-        StdNetBind rx = StdNetBind.create(network, options());
+        Bind rx = createBind(network);
         binds.add(rx);
         Bind.Opened txOpened = tx.open(0);
         Bind.Opened rxOpened = rx.open(0);

@@ -1,4 +1,4 @@
-package dev.batchudp.bind;
+package dev.batchudp.bind.testing;
 
 import dev.batchudp.network.Network;
 import dev.batchudp.network.loopback.LoopbackNetwork;

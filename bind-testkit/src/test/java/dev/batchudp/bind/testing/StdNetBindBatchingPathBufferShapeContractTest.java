@@ -1,5 +1,6 @@
-package dev.batchudp.bind;
+package dev.batchudp.bind.testing;
 
+import dev.batchudp.bind.StdNetBindOptions;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.loopback.LoopbackNetwork;
 

@@ -1,9 +1,14 @@
-package dev.batchudp.bind;
+package dev.batchudp.bind.testing;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.batchudp.bind.Bind;
+import dev.batchudp.bind.Endpoint;
+import dev.batchudp.bind.ReceiveFunc;
+import dev.batchudp.bind.StdNetBind;
+import dev.batchudp.bind.StdNetBindOptions;
 import dev.batchudp.network.DatagramTooLargeException;
 import dev.batchudp.network.Network;
 import java.io.IOException;
@@ -25,31 +30,74 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The contract every {@link StdNetBind} must keep on every network: subclass it with a network
- * factory (and optionally options). Runs over 127.0.0.1 and ::1 only.
+ * The contract every {@link Bind} must keep on every network, as wireguard-go's binds do: receive
+ * functions named {@code v4}/{@code v6} (or {@code v4v6} for one dual-stack socket), round trips and
+ * full batches byte-exact, zero-length and truncated datagrams, lending receives, close that wakes
+ * blocked receivers and leaves the bind reopenable, and misuse refused with the documented
+ * exceptions. Subclass it with a network factory and the batch size expected there; it tests
+ * {@link StdNetBind} with {@link #options()} unless {@link #createBind} is overridden. Runs over
+ * 127.0.0.1 and ::1 only, every test with a timeout.
+ *
+ * @since 0.1
  */
 @Timeout(30)
 public abstract class AbstractBindContractTest {
     /** Receive buffers large enough for any UDP datagram. */
     protected static final int MAX_DATAGRAM = 65_535;
 
+    /** The network of the running test, from {@link #newNetwork()}; closed after it. */
     protected Network network;
+    /** The binds of the running test, closed after it. */
     protected final List<Bind> binds = new ArrayList<>();
+    /** Runs blocking receives of the running test; shut down after it. */
     protected ExecutorService executor;
 
-    /** Returns a fresh network for one test; the test closes it. */
+    /** Constructor for subclasses. */
+    protected AbstractBindContractTest() {}
+
+    /**
+     * Returns a fresh network for one test; the test closes it.
+     *
+     * @return the network
+     * @throws IOException if it cannot be opened
+     */
     protected abstract Network newNetwork() throws IOException;
 
-    /** Returns the bind options under test. */
+    /**
+     * Returns the options of the {@link StdNetBind} under test (when {@link #createBind} is not
+     * overridden).
+     *
+     * @return the options; {@link StdNetBindOptions#defaults()} unless overridden
+     */
     protected StdNetBindOptions options() {
         return StdNetBindOptions.defaults();
     }
 
-    /** Returns the batch size the bind is expected to have on this network. */
+    /**
+     * Creates a bind under test on a network. Override it to run the contract on another
+     * {@link Bind} implementation.
+     *
+     * @param network the network
+     * @return a new, unopened bind; {@code StdNetBind.create(network, options())} unless overridden
+     */
+    protected Bind createBind(Network network) {
+        return StdNetBind.create(network, options());
+    }
+
+    /**
+     * Returns the batch size the bind is expected to have on this network.
+     *
+     * @return the expected {@link Bind#batchSize()}
+     */
     protected abstract int expectedBatchSize();
 
+    /**
+     * Opens the test's network and executor.
+     *
+     * @throws IOException if the network cannot be opened
+     */
     @BeforeEach
-    void setUpNetwork() throws IOException {
+    protected final void setUpNetwork() throws IOException {
         network = newNetwork();
         executor = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "bind-contract-receiver");
@@ -58,8 +106,14 @@ public abstract class AbstractBindContractTest {
         });
     }
 
+    /**
+     * Closes the test's binds, waits for its receivers to end and closes its network.
+     *
+     * @throws IOException if closing fails
+     * @throws InterruptedException if interrupted while waiting
+     */
     @AfterEach
-    void tearDownNetwork() throws IOException, InterruptedException {
+    protected final void tearDownNetwork() throws IOException, InterruptedException {
         for (Bind bind : binds) {
             bind.close();
         }
@@ -69,18 +123,32 @@ public abstract class AbstractBindContractTest {
         network.close();
     }
 
-    protected StdNetBind newBind() {
-        StdNetBind bind = StdNetBind.create(network, options());
+    /**
+     * Creates a bind with {@link #createBind} on the test's network, closed after the test.
+     *
+     * @return the bind, not yet open
+     */
+    protected Bind newBind() {
+        Bind bind = createBind(network);
         binds.add(bind);
         return bind;
     }
 
     /** A receiver's slots, sized to the bind's batch size. */
     protected static final class Slots {
+        /** The receive buffers, direct, one per slot. */
         public final ByteBuffer[] packets;
+        /** The sizes a receive reports. */
         public final int[] sizes;
+        /** The endpoints a receive reports. */
         public final Endpoint[] eps;
 
+        /**
+         * Allocates the slots.
+         *
+         * @param batchSize how many
+         * @param bufferSize the capacity of each buffer
+         */
         public Slots(int batchSize, int bufferSize) {
             packets = new ByteBuffer[batchSize];
             sizes = new int[batchSize];
@@ -90,6 +158,12 @@ public abstract class AbstractBindContractTest {
             }
         }
 
+        /**
+         * Returns the bytes slot {@code i} received.
+         *
+         * @param i the slot
+         * @return a copy of its datagram (as much as the buffer held)
+         */
         public byte[] payload(int i) {
             byte[] out = new byte[Math.min(sizes[i], packets[i].remaining())];
             packets[i].duplicate().get(out);
@@ -97,7 +171,14 @@ public abstract class AbstractBindContractTest {
         }
     }
 
-    /** Returns the receive function that serves a family: "v4"/"v6", or the dual-stack "v4v6". */
+    /**
+     * Returns the receive function that serves a family: "v4"/"v6", or the dual-stack "v4v6".
+     *
+     * @param opened what {@link Bind#open} returned
+     * @param ipv6 which family
+     * @return the function
+     * @throws AssertionError if there is none
+     */
     protected static ReceiveFunc func(Bind.Opened opened, boolean ipv6) {
         for (ReceiveFunc f : opened.receiveFuncs()) {
             if (f.name().equals(ipv6 ? "v6" : "v4") || f.name().equals("v4v6")) {
@@ -108,7 +189,15 @@ public abstract class AbstractBindContractTest {
                 + opened.receiveFuncs());
     }
 
-    /** Receives until {@code count} datagrams arrived, with a deadline. */
+    /**
+     * Receives until {@code count} datagrams arrived, with a deadline.
+     *
+     * @param f the receive function
+     * @param batchSize its bind's batch size
+     * @param count how many datagrams to wait for
+     * @return the datagrams, in order
+     * @throws Exception if receiving fails or the deadline passes
+     */
     protected List<Received> receive(ReceiveFunc f, int batchSize, int count) throws Exception {
         Future<List<Received>> result = executor.submit(() -> {
             Slots slots = new Slots(batchSize, MAX_DATAGRAM);
@@ -131,6 +220,12 @@ public abstract class AbstractBindContractTest {
      * Receives with {@link ReceiveFunc#receiveBorrowed} until {@code count} datagrams arrived, with
      * a deadline, checking every lent buffer's shape and that the caller's array elements are only
      * written. Between calls the lent buffers are disturbed, as a careless caller might.
+     *
+     * @param f the receive function
+     * @param batchSize its bind's batch size
+     * @param count how many datagrams to wait for
+     * @return the datagrams, in order
+     * @throws Exception if receiving fails, a check fails or the deadline passes
      */
     protected List<Received> receiveBorrowed(ReceiveFunc f, int batchSize, int count) throws Exception {
         Future<List<Received>> result = executor.submit(() -> {
@@ -160,8 +255,21 @@ public abstract class AbstractBindContractTest {
         return result.get(15, TimeUnit.SECONDS);
     }
 
+    /**
+     * A received datagram.
+     *
+     * @param payload the bytes the buffer held
+     * @param size the size the receive function reported
+     * @param from the endpoint it reported
+     */
     protected record Received(byte[] payload, int size, Endpoint from) {}
 
+    /**
+     * Returns one heap buffer per text, holding its UTF-8 bytes.
+     *
+     * @param texts the payloads
+     * @return the buffers
+     */
     protected static ByteBuffer[] datagrams(String... texts) {
         ByteBuffer[] out = new ByteBuffer[texts.length];
         for (int i = 0; i < texts.length; i++) {
@@ -172,7 +280,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void openReturnsFunctionsInV4V6OrderAndTheBoundPort() throws IOException {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         Bind.Opened opened = bind.open(0);
         assertThat(opened.port()).isBetween(1, 65_535);
         List<String> names = opened.receiveFuncs().stream().map(ReceiveFunc::name).toList();
@@ -183,8 +291,8 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void roundTripOverIpv4AndIpv6() throws Exception {
-        StdNetBind a = newBind();
-        StdNetBind b = newBind();
+        Bind a = newBind();
+        Bind b = newBind();
         Bind.Opened oa = a.open(0);
         Bind.Opened ob = b.open(0);
         for (boolean ipv6 : new boolean[] {false, true}) {
@@ -204,8 +312,8 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void aFullBatchArrivesByteExact() throws Exception {
-        StdNetBind a = newBind();
-        StdNetBind b = newBind();
+        Bind a = newBind();
+        Bind b = newBind();
         Bind.Opened oa = a.open(0);
         Bind.Opened ob = b.open(0);
         int count = b.batchSize();
@@ -244,8 +352,8 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void borrowedReceiveLendsEachDatagramByteExact() throws Exception {
-        StdNetBind a = newBind();
-        StdNetBind b = newBind();
+        Bind a = newBind();
+        Bind b = newBind();
         Bind.Opened oa = a.open(0);
         Bind.Opened ob = b.open(0);
         for (boolean ipv6 : new boolean[] {false, true}) {
@@ -261,8 +369,8 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void borrowedAndCopyingReceivesMix() throws Exception {
-        StdNetBind a = newBind();
-        StdNetBind b = newBind();
+        Bind a = newBind();
+        Bind b = newBind();
         Bind.Opened oa = a.open(0);
         b.open(0);
         Endpoint to = a.parseEndpoint("127.0.0.1:" + oa.port());
@@ -281,7 +389,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void closeWakesBlockedBorrowedReceivers() throws Exception {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         Bind.Opened opened = bind.open(0);
         List<Future<Integer>> blocked = new ArrayList<>();
         for (ReceiveFunc f : opened.receiveFuncs()) {
@@ -302,8 +410,8 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void zeroLengthDatagramIsDeliveredWithItsEndpoint() throws Exception {
-        StdNetBind a = newBind();
-        StdNetBind b = newBind();
+        Bind a = newBind();
+        Bind b = newBind();
         Bind.Opened oa = a.open(0);
         b.open(0);
         b.send(new ByteBuffer[] {ByteBuffer.allocate(0)}, a.parseEndpoint("127.0.0.1:" + oa.port()));
@@ -314,8 +422,8 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void truncatedDatagramIsReportedWithItsFullLength() throws Exception {
-        StdNetBind a = newBind();
-        StdNetBind b = newBind();
+        Bind a = newBind();
+        Bind b = newBind();
         Bind.Opened oa = a.open(0);
         b.open(0);
         b.send(new ByteBuffer[] {ByteBuffer.allocate(1000)}, a.parseEndpoint("127.0.0.1:" + oa.port()));
@@ -331,7 +439,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void oversizeDatagramIsRefused() throws IOException {
-        StdNetBind a = newBind();
+        Bind a = newBind();
         Bind.Opened oa = a.open(0);
         ByteBuffer[] big = {ByteBuffer.allocate(65_508)};
         assertThatThrownBy(() -> a.send(big, a.parseEndpoint("127.0.0.1:" + oa.port())))
@@ -340,7 +448,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void openingTwiceFails() throws IOException {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         bind.open(0);
         assertThatThrownBy(() -> bind.open(0))
                 .isInstanceOf(IllegalStateException.class).hasMessage("bind is already open");
@@ -348,7 +456,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void closeWakesBlockedReceivers() throws Exception {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         Bind.Opened opened = bind.open(0);
         List<Future<Integer>> blocked = new ArrayList<>();
         for (ReceiveFunc f : opened.receiveFuncs()) {
@@ -368,7 +476,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void closeIsIdempotentAndTheBindReopensOnTheSamePort() throws Exception {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         Bind.Opened first = bind.open(0);
         bind.close();
         bind.close();
@@ -381,7 +489,7 @@ public abstract class AbstractBindContractTest {
                     .isInstanceOf(ClosedChannelException.class);
         }
         // The second opening works.
-        StdNetBind peer = newBind();
+        Bind peer = newBind();
         peer.open(0);
         peer.send(datagrams("again"), bind.parseEndpoint("127.0.0.1:" + second.port()));
         assertThat(receive(func(second, false), bind.batchSize(), 1).get(0).payload())
@@ -390,7 +498,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void takingTheNetworkDownClosesTheBindsReceiveFunctions() throws Exception {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         Bind.Opened opened = bind.open(0);
         Future<Integer> blocked = executor.submit(() -> {
             Slots slots = new Slots(bind.batchSize(), 2048);
@@ -411,7 +519,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void receiveAfterCloseFailsWithClosedChannel() throws IOException {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         Bind.Opened opened = bind.open(0);
         bind.close();
         Slots slots = new Slots(Math.max(1, bind.batchSize()), 16);
@@ -423,7 +531,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void shortReceiveArraysAreRejected() throws IOException {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         Bind.Opened opened = bind.open(0);
         int short1 = bind.batchSize() - 1;
         for (ReceiveFunc f : opened.receiveFuncs()) {
@@ -446,7 +554,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void sendingOnAClosedBindFails() throws IOException {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         Endpoint ep = bind.parseEndpoint("127.0.0.1:9");
         assertThatThrownBy(() -> bind.send(datagrams("x"), ep)).isInstanceOf(ClosedChannelException.class);
         bind.open(0);
@@ -456,7 +564,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void sendingMoreThanTheBatchSizeFails() throws IOException {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         bind.open(0);
         ByteBuffer[] tooMany = new ByteBuffer[bind.batchSize() + 1];
         for (int i = 0; i < tooMany.length; i++) {
@@ -468,7 +576,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void foreignEndpointsAreRejected() throws IOException {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         bind.open(0);
         Endpoint foreign = new Endpoint() {
             @Override public void clearSrc() {}
@@ -486,7 +594,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void malformedEndpointsAreRejectedWithoutDns() {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         for (String bad : List.of("", "1.2.3.4", "1.2.3.4:", "1.2.3.4:65536", "1.2.3.4:-1", "1.2.3.4:x",
                 "localhost:5", "example.invalid:5", "::1:5", "[::1]", "[::1]5", "[1.2.3.4]:5", "1.2.3:5")) {
             assertThatThrownBy(() -> bind.parseEndpoint(bad)).as(bad)
@@ -499,7 +607,7 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void setMarkDoesNotFailOnAnOpenOrClosedBind() throws IOException {
-        StdNetBind bind = newBind();
+        Bind bind = newBind();
         bind.setMark(42);
         bind.open(0);
         bind.setMark(42);
@@ -507,11 +615,11 @@ public abstract class AbstractBindContractTest {
 
     @Test
     void closeRacingSendersAndReceiversIsSafe() throws Exception {
-        StdNetBind target = newBind();
+        Bind target = newBind();
         Bind.Opened ot = target.open(0);
         Endpoint ep = target.parseEndpoint("127.0.0.1:" + ot.port());
         for (int round = 0; round < 20; round++) {
-            StdNetBind bind = StdNetBind.create(network, options());
+            Bind bind = createBind(network);
             Bind.Opened opened = bind.open(0);
             List<Future<?>> tasks = new ArrayList<>();
             tasks.add(executor.submit(() -> {

@@ -1,4 +1,4 @@
-package dev.batchudp.bind;
+package dev.batchudp.bind.testing;
 
 import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.bind.spi.BatchingConnProvider;

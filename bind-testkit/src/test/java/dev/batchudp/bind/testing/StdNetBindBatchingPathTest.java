@@ -1,7 +1,10 @@
-package dev.batchudp.bind;
+package dev.batchudp.bind.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.batchudp.bind.Bind;
+import dev.batchudp.bind.StdNetBind;
+import dev.batchudp.bind.StdNetBindOptions;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.UdpFamily;
 import dev.batchudp.network.loopback.LoopbackNetwork;
@@ -31,8 +34,8 @@ class StdNetBindBatchingPathTest extends AbstractBindContractTest {
 
     @Test
     void bothFamiliesUseTheBatchedPathAndOneSendIsOneBatchCall() throws Exception {
-        StdNetBind a = newBind();
-        StdNetBind b = newBind();
+        StdNetBind a = (StdNetBind) newBind();
+        StdNetBind b = (StdNetBind) newBind();
         Bind.Opened oa = a.open(0);
         b.open(0);
         assertThat(a.isBatching(UdpFamily.UDP4)).isTrue();

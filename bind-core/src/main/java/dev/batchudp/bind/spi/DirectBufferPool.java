@@ -31,8 +31,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * @since 0.1
  */
 public final class DirectBufferPool {
-    /** The most idle bytes the shared pool keeps: 32 MiB. */
-    public static final long MAX_IDLE_BYTES = 32L << 20;
+    /** The most idle bytes the shared pool keeps: 8 MiB, the memory of about four binds. */
+    public static final long MAX_IDLE_BYTES = 8L << 20;
 
     private static final DirectBufferPool SHARED = new DirectBufferPool(MAX_IDLE_BYTES);
 

@@ -25,7 +25,8 @@ import java.nio.ReadOnlyBufferException;
  * methods answer {@code -1} and the caller sends or receives what it has staged so far, so the
  * memory of an arena is bounded whatever the callers' buffers are.
  *
- * <p>Addresses: a direct caller buffer's region starts at its index-0 address
+ * <p>Addresses: a direct caller buffer is first checked to be usable now ({@link SegmentScopes}: not
+ * the view of a closed or foreign-confined memory segment); its region starts at its index-0 address
  * ({@link DirectMemory#address}, remembered per slot by {@link DirectAddressCache}) plus its
  * position, added here and nowhere else. Control buffers are used from index 0.
  *
@@ -141,6 +142,7 @@ final class Arena {
      */
     long sendAddress(int i, ByteBuffer buffer, int length) {
         if (buffer.isDirect()) {
+            SegmentScopes.checkAccessible(buffer);
             return payloadAddresses.indexZero(i, buffer) + buffer.position();
         }
         int at = stage(length);
@@ -169,6 +171,7 @@ final class Arena {
             throw new ReadOnlyBufferException();
         }
         if (buffer.isDirect()) {
+            SegmentScopes.checkAccessible(buffer);
             return payloadAddresses.indexZero(i, buffer) + buffer.position();
         }
         int at = stage(length);
@@ -230,6 +233,7 @@ final class Arena {
      */
     long control(int i, ByteBuffer control, int length, boolean copyIn) {
         if (control.isDirect()) {
+            SegmentScopes.checkAccessible(control);
             return controlAddresses.indexZero(i, control);
         }
         int at = controlSlot(i);

@@ -269,8 +269,12 @@ final class BatchReader {
      */
     private int readCoalesced(MessageBatch.Fill batch, int count, boolean lend) throws IOException {
         for (int i = 0; !lend && i < count; i++) {
-            if (batch.buffer(i).isReadOnly()) {
+            ByteBuffer b = batch.buffer(i);
+            if (b.isReadOnly()) {
                 throw new ReadOnlyBufferException();
+            }
+            if (b.isDirect()) {
+                SegmentScopes.checkAccessible(b); // before the read, so no datagram is lost to a bad buffer
             }
         }
         if (!split.hasNext()) {

@@ -9,6 +9,7 @@ import dev.batchudp.network.NetworkFeature;
 import dev.batchudp.network.SocketAddresses;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import dev.batchudp.network.spi.ProviderLoader;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -36,7 +38,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * opens one dual-stack socket that carries both families and returns one receive function named
  * {@code v4v6}; if IPv6 is unavailable there it opens only {@code udp4}.
  *
- * <p><b>Batching.</b> When a {@link BatchingConnProvider} (found with {@link java.util.ServiceLoader};
+ * <p><b>Batching.</b> When a {@link BatchingConnProvider} (found with {@link ServiceLoader};
  * {@code bind-linux} has one) can upgrade the sockets, receive functions return up to
  * {@link #batchSize()} datagrams per system call and {@link #send} writes a whole batch in one.
  * Otherwise the batch size is 1 and each call moves one datagram.
@@ -522,34 +524,16 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
 
     /** The batching providers on the class path, loaded once; availability is asked per bind. */
     private static final class BatchingProviders {
-        private static final List<BatchingConnProvider> DISCOVERED = discover();
+        private static final ProviderLoader<BatchingConnProvider> LOADER = ProviderLoader
+                .<BatchingConnProvider>builder("batching provider", "batching providers", LOG,
+                        BatchingConnProvider::unavailabilityCause)
+                .build();
+        private static final List<BatchingConnProvider> DISCOVERED =
+                LOADER.load(ServiceLoader.load(BatchingConnProvider.class, StdNetBind.class.getClassLoader()));
 
         /** Returns the first provider available now, or null. */
         static BatchingConnProvider discovered() {
-            for (BatchingConnProvider p : DISCOVERED) {
-                Optional<Throwable> cause = p.unavailabilityCause();
-                if (cause.isEmpty()) {
-                    return p;
-                }
-                LOG.log(Level.DEBUG, "batching provider {0} unavailable: {1}", new Object[] {p, cause.get()});
-            }
-            return null;
-        }
-
-        private static List<BatchingConnProvider> discover() {
-            List<BatchingConnProvider> found = new ArrayList<>();
-            var it = java.util.ServiceLoader.load(BatchingConnProvider.class, StdNetBind.class.getClassLoader())
-                    .iterator();
-            while (true) {
-                try {
-                    if (!it.hasNext()) {
-                        return List.copyOf(found);
-                    }
-                    found.add(it.next());
-                } catch (java.util.ServiceConfigurationError e) {
-                    LOG.log(Level.WARNING, "skipping a batching provider that failed to load", e);
-                }
-            }
+            return LOADER.firstAvailable(DISCOVERED).orElse(null);
         }
     }
 }

@@ -43,8 +43,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link #batchSize()} datagrams per system call and {@link #send} writes a whole batch in one.
  * Otherwise the batch size is 1 and each call moves one datagram.
  *
- * <p><b>Decisions where wireguard-go has quirks</b> (reference 5.3): sending on a closed bind throws
- * {@link java.nio.channels.ClosedChannelException} (not {@code EAFNOSUPPORT}); sending to a family
+ * <p><b>Decisions where wireguard-go has quirks</b> (its {@code conn/bind_std.go}): sending on a
+ * closed bind throws {@link java.nio.channels.ClosedChannelException} (not {@code EAFNOSUPPORT}); sending to a family
  * with no open socket throws {@link SocketException}; a foreign endpoint type is an
  * {@link IllegalArgumentException} rather than a crash; too many buffers is an
  * {@link IllegalArgumentException}; IPv4-mapped destinations go to the IPv4 socket (the JDK represents
@@ -219,7 +219,11 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
         IOException failure;
     }
 
-    /** batchudp's Open algorithm (reference 2.6) for networks with separate IPv4 and IPv6 sockets. */
+    /**
+     * The {@code Open} algorithm of batchudp's {@code conn/bind_std.go} for networks with separate IPv4
+     * and IPv6 sockets: the second family asks for the first one's port; with port 0 an
+     * {@code EADDRINUSE} there closes the first and retries, at most 100 times.
+     */
     private OpenedPair openPair(int requested) throws IOException {
         boolean v6First = options.familyOrder() == FamilyOrder.IPV6_FIRST;
         UdpFamily firstFamily = v6First ? UdpFamily.UDP6 : UdpFamily.UDP4;
@@ -461,7 +465,7 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
         InetSocketAddress dst = ep.dst();
         UdpFamily family = dst.getAddress() instanceof Inet6Address ? UdpFamily.UDP6 : UdpFamily.UDP4;
         if (family == UdpFamily.UDP6 ? blackhole6 : blackhole4) {
-            return; // blackholed family: dropped locally, not an error (reference 2.9)
+            return; // blackholed family: dropped locally, not an error (Send in wireguard-go's conn/bind_std.go)
         }
         FamilySocket socket = s.forFamily(family);
         if (socket == null) {

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Blocking without hazards.</b> Without a read timeout, receives block in the kernel
  * ({@code recvmsg}, or {@code recvmmsg} with {@code MSG_WAITFORONE}): one system call per wake-up, as
- * the C reference does. With a read timeout they use {@code MSG_DONTWAIT} and, on {@code EAGAIN},
+ * the C benchmark tool {@code udplimit} does (BENCHMARKS.md). With a read timeout they use {@code MSG_DONTWAIT} and, on {@code EAGAIN},
  * {@code poll} the socket together with this socket's eventfd. Sends always use {@code MSG_DONTWAIT}
  * and poll for {@code POLLOUT}. {@link #close()} sets the closed flag, writes the eventfd (waking every
  * poller), calls {@code shutdown(SHUT_RDWR)} (ignoring {@code ENOTCONN}; on Linux this wakes a thread

@@ -140,7 +140,8 @@ final class SingleDatagramIo {
                 } catch (IOException e) {
                     if (LinuxUdpSocket.isNoBuffers(e)) {
                         // A full interface queue: UDP may drop, so drop and count rather than spin
-                        // (pitfalls 1.15). Linux reports this only with IP_RECVERR; other kernels do.
+                        // (the socket stays writable, so waiting for POLLOUT would busy-loop). Linux
+                        // reports ENOBUFS only with IP_RECVERR (udp_send_skb in net/ipv4/udp.c).
                         socket.countNoBufferDrop();
                         break;
                     }

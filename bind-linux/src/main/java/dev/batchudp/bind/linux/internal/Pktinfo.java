@@ -28,8 +28,9 @@ import java.nio.ByteBuffer;
  *   <li>{@code IPV6_PKTINFO}: level {@code IPPROTO_IPV6} (41), type 50,
  *       {@code cmsg_len = CMSG_LEN(20) = 36}, {@code CMSG_SPACE(20) = 40} bytes; the same structure in
  *       both directions. An IPv4-mapped address (dual-stack sockets) decodes to IPv4, and on send pins
- *       the IPv4 source ({@code ip6_datagram_send_ctl} in {@code net/ipv6/datagram.c} accepts a
- *       v4-mapped {@code ipi6_addr} on a socket that is not v6-only).</li>
+ *       the IPv4 source (a send to a v4-mapped destination takes the IPv4 path, where
+ *       {@code ip_cmsg_send} in {@code net/ipv4/ip_sockglue.c} takes the source from a v4-mapped
+ *       {@code ipi6_addr}).</li>
  * </ul>
  *
  * <p>{@link #find} walks the records with {@link UdpCmsgs#find}: the first packet-info record wins

@@ -31,7 +31,7 @@ import java.util.function.ToIntFunction;
  *
  * <p><b>Selection</b>: {@link #select} by name; {@link #selectDefault} by the name in a system
  * property, else the first available provider that may be chosen by default. A failure message names what was asked
- * for and lists every provider with its class, priority and state ({@link #describe}).
+ * for and lists every provider with its class, priority and state.
  *
  * <p>The caller creates the {@link ServiceLoader} (with the class loader of its choice) because on the
  * module path the module that calls {@link ServiceLoader#load(Class, ClassLoader)} must declare
@@ -135,7 +135,7 @@ public final class ProviderLoader<P> {
      * @param provider the provider
      * @return the cause, or empty if the provider is available
      */
-    public Optional<Throwable> unavailabilityCause(P provider) {
+    Optional<Throwable> unavailabilityCause(P provider) {
         try {
             return unavailabilityCause.apply(provider);
         } catch (RuntimeException | LinkageError e) {
@@ -228,7 +228,7 @@ public final class ProviderLoader<P> {
      * @param providers the providers
      * @return the text, starting with {@code "; "}
      */
-    public String describe(List<P> providers) {
+    private String describe(List<P> providers) {
         if (providers.isEmpty()) {
             return "; no " + kindPlural + " found on the class path or module path";
         }

@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *                          [--pin 0,1|none] [--udplimit /path/to/udplimit] [--batch N] [--rxbuf BYTES]
  * </pre>
  *
- * <p>With {@code --udplimit}, the cases {@code c-mmsg} and {@code c-gso} run the C reference tool
+ * <p>With {@code --udplimit}, the cases {@code c-mmsg} and {@code c-gso} run the C tool {@code udplimit}
  * (shared/tools/udplimit, built outside this repository) in the same interleaved run, so the ratio
  * to the C limit is measured under the same conditions.
  *
@@ -303,7 +303,7 @@ public final class ThroughputHarness {
             if (gso) {
                 // UDP_GRO through Netty's recvmsg path (MAX_DATAGRAM_PAYLOAD_SIZE 0): its recvmmsg path
                 // passes no control buffer, loses the segment size and hands a coalesced train over as
-                // one packet (pitfalls 1.9, netty#17492). Each read must hold a whole train (64 KiB).
+                // one packet (netty/netty#17492). Each read must hold a whole train (64 KiB).
                 rb.option(EpollChannelOption.UDP_GRO, true)
                         .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 0)
                         .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65_536));

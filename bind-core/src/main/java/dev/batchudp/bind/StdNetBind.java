@@ -9,6 +9,7 @@ import dev.batchudp.network.NetworkFeature;
 import dev.batchudp.network.SocketAddresses;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import dev.batchudp.network.spi.ProviderLoader;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -36,13 +38,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * opens one dual-stack socket that carries both families and returns one receive function named
  * {@code v4v6}; if IPv6 is unavailable there it opens only {@code udp4}.
  *
- * <p><b>Batching.</b> When a {@link BatchingConnProvider} (found with {@link java.util.ServiceLoader};
+ * <p><b>Batching.</b> When a {@link BatchingConnProvider} (found with {@link ServiceLoader};
  * {@code bind-linux} has one) can upgrade the sockets, receive functions return up to
  * {@link #batchSize()} datagrams per system call and {@link #send} writes a whole batch in one.
  * Otherwise the batch size is 1 and each call moves one datagram.
  *
- * <p><b>Decisions where wireguard-go has quirks</b> (reference 5.3): sending on a closed bind throws
- * {@link java.nio.channels.ClosedChannelException} (not {@code EAFNOSUPPORT}); sending to a family
+ * <p><b>Decisions where wireguard-go has quirks</b> (its {@code conn/bind_std.go}): sending on a
+ * closed bind throws {@link java.nio.channels.ClosedChannelException} (not {@code EAFNOSUPPORT}); sending to a family
  * with no open socket throws {@link SocketException}; a foreign endpoint type is an
  * {@link IllegalArgumentException} rather than a crash; too many buffers is an
  * {@link IllegalArgumentException}; IPv4-mapped destinations go to the IPv4 socket (the JDK represents
@@ -217,7 +219,11 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
         IOException failure;
     }
 
-    /** batchudp's Open algorithm (reference 2.6) for networks with separate IPv4 and IPv6 sockets. */
+    /**
+     * The {@code Open} algorithm of batchudp's {@code conn/bind_std.go} for networks with separate IPv4
+     * and IPv6 sockets: the second family asks for the first one's port; with port 0 an
+     * {@code EADDRINUSE} there closes the first and retries, at most 100 times.
+     */
     private OpenedPair openPair(int requested) throws IOException {
         boolean v6First = options.familyOrder() == FamilyOrder.IPV6_FIRST;
         UdpFamily firstFamily = v6First ? UdpFamily.UDP6 : UdpFamily.UDP4;
@@ -459,7 +465,7 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
         InetSocketAddress dst = ep.dst();
         UdpFamily family = dst.getAddress() instanceof Inet6Address ? UdpFamily.UDP6 : UdpFamily.UDP4;
         if (family == UdpFamily.UDP6 ? blackhole6 : blackhole4) {
-            return; // blackholed family: dropped locally, not an error (reference 2.9)
+            return; // blackholed family: dropped locally, not an error (Send in wireguard-go's conn/bind_std.go)
         }
         FamilySocket socket = s.forFamily(family);
         if (socket == null) {
@@ -522,34 +528,16 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
 
     /** The batching providers on the class path, loaded once; availability is asked per bind. */
     private static final class BatchingProviders {
-        private static final List<BatchingConnProvider> DISCOVERED = discover();
+        private static final ProviderLoader<BatchingConnProvider> LOADER = ProviderLoader
+                .<BatchingConnProvider>builder("batching provider", "batching providers", LOG,
+                        BatchingConnProvider::unavailabilityCause)
+                .build();
+        private static final List<BatchingConnProvider> DISCOVERED =
+                LOADER.load(ServiceLoader.load(BatchingConnProvider.class, StdNetBind.class.getClassLoader()));
 
         /** Returns the first provider available now, or null. */
         static BatchingConnProvider discovered() {
-            for (BatchingConnProvider p : DISCOVERED) {
-                Optional<Throwable> cause = p.unavailabilityCause();
-                if (cause.isEmpty()) {
-                    return p;
-                }
-                LOG.log(Level.DEBUG, "batching provider {0} unavailable: {1}", new Object[] {p, cause.get()});
-            }
-            return null;
-        }
-
-        private static List<BatchingConnProvider> discover() {
-            List<BatchingConnProvider> found = new ArrayList<>();
-            var it = java.util.ServiceLoader.load(BatchingConnProvider.class, StdNetBind.class.getClassLoader())
-                    .iterator();
-            while (true) {
-                try {
-                    if (!it.hasNext()) {
-                        return List.copyOf(found);
-                    }
-                    found.add(it.next());
-                } catch (java.util.ServiceConfigurationError e) {
-                    LOG.log(Level.WARNING, "skipping a batching provider that failed to load", e);
-                }
-            }
+            return LOADER.firstAvailable(DISCOVERED).orElse(null);
         }
     }
 }

@@ -156,7 +156,8 @@ final class StdReceiveFunc implements ReceiveFunc {
                 eps[0] = endpoint(e.sender(), null, 0);
                 return 1;
             } catch (PortUnreachableException e) {
-                // An ICMP error for an earlier send; never tears the bind down (pitfalls 1.15).
+                // An ICMP port unreachable for an earlier send (ECONNREFUSED, udp(7) "ERRORS"): it
+                // says nothing about this socket, so it is counted and never tears the bind down.
                 portUnreachable.increment();
                 LOG.log(Level.DEBUG, "ignoring port unreachable on {0}", socket.name);
             } finally {

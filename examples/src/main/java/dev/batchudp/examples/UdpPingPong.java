@@ -52,7 +52,7 @@ public final class UdpPingPong {
         /**
          * Returns the command line's defaults.
          *
-         * <p>Four sessions, not the reference's sixteen: every receive function holds a full batch of
+         * <p>Four sessions, not the sixteen of batchudp's {@code examples/udp_pingpong}: every receive function holds a full batch of
          * payload-sized direct buffers (128 x 60 KiB = 7.5 MiB), four functions per session, so four
          * sessions keep the whole run within 256 MiB of heap and direct memory.
          *
@@ -205,7 +205,7 @@ public final class UdpPingPong {
         }
     }
 
-    /** The reference's payload: 8-byte LE session id, 8-byte LE round trip, then a pattern. */
+    /** The payload of batchudp's {@code examples/udp_pingpong}: 8-byte LE session id, 8-byte LE round trip, then a pattern. */
     static byte[] payload(int sessionId, int roundTrip, int size) {
         byte[] payload = new byte[size];
         ByteBuffer header = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);

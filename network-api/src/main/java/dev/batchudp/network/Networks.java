@@ -1,15 +1,10 @@
 package dev.batchudp.network;
 
 import dev.batchudp.network.spi.NetworkProvider;
+import dev.batchudp.network.spi.ProviderLoader;
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -24,7 +19,8 @@ import java.util.ServiceLoader;
  *       loopback network is never chosen this way.
  * </ol>
  * When nothing fits, {@link NetworkProviderNotFoundException} lists every provider and why it is
- * unavailable. A provider that fails to load is logged once and skipped.
+ * unavailable. A provider that fails to load is logged once and skipped. Loading and selection are
+ * {@link ProviderLoader}'s.
  *
  * @since 0.1
  */
@@ -35,7 +31,13 @@ public final class Networks {
     /** Default of {@link #PROVIDER_PROPERTY}: unset, choose by priority. */
     public static final String PROVIDER_DEFAULT = null;
 
-    private static final Logger LOG = System.getLogger(Networks.class.getName());
+    private static final ProviderLoader<NetworkProvider> LOADER = ProviderLoader
+            .<NetworkProvider>builder("network provider", "providers",
+                    System.getLogger(Networks.class.getName()), NetworkProvider::unavailabilityCause)
+            .name(NetworkProvider::name)
+            .priority(NetworkProvider::priority)
+            .selectableByDefault(NetworkProvider::isSelectableByDefault)
+            .build();
 
     private Networks() {}
 
@@ -123,24 +125,7 @@ public final class Networks {
      * @return the providers
      */
     public static List<NetworkProvider> providers(ClassLoader loader) {
-        List<NetworkProvider> found = new ArrayList<>();
-        Iterator<NetworkProvider> it = ServiceLoader.load(NetworkProvider.class, loader).iterator();
-        while (true) {
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                NetworkProvider provider = it.next();
-                if (found.stream().noneMatch(p -> p.getClass() == provider.getClass())) {
-                    found.add(provider);
-                }
-            } catch (ServiceConfigurationError e) {
-                LOG.log(Level.WARNING, "skipping a network provider that failed to load", e);
-            }
-        }
-        found.sort(Comparator.comparingInt(NetworkProvider::priority).reversed()
-                .thenComparing(NetworkProvider::name));
-        return List.copyOf(found);
+        return LOADER.load(ServiceLoader.load(NetworkProvider.class, loader));
     }
 
     /**
@@ -152,18 +137,7 @@ public final class Networks {
      * @throws NetworkProviderNotFoundException if it is missing or unavailable
      */
     static NetworkProvider select(List<NetworkProvider> providers, String providerName) {
-        for (NetworkProvider p : providers) {
-            if (p.name().equals(providerName)) {
-                Optional<Throwable> cause = p.unavailabilityCause();
-                if (cause.isPresent()) {
-                    throw new NetworkProviderNotFoundException("network provider \"" + providerName
-                            + "\" is unavailable: " + cause.get() + describe(providers), cause.get());
-                }
-                return p;
-            }
-        }
-        throw new NetworkProviderNotFoundException(
-                "no network provider named \"" + providerName + "\"" + describe(providers), null);
+        return LOADER.select(providers, providerName, NetworkProviderNotFoundException::new);
     }
 
     /**
@@ -174,36 +148,6 @@ public final class Networks {
      * @throws NetworkProviderNotFoundException if none fits
      */
     static NetworkProvider selectDefault(List<NetworkProvider> providers) {
-        String named = System.getProperty(PROVIDER_PROPERTY);
-        if (named != null && !named.isBlank()) {
-            return select(providers, named.trim());
-        }
-        for (NetworkProvider p : providers) {
-            if (p.isSelectableByDefault() && p.isAvailable()) {
-                return p;
-            }
-        }
-        throw new NetworkProviderNotFoundException(
-                "no available network provider can be chosen by default" + describe(providers), null);
-    }
-
-    private static String describe(List<NetworkProvider> providers) {
-        if (providers.isEmpty()) {
-            return "; no providers found on the class path or module path";
-        }
-        StringBuilder sb = new StringBuilder("; providers found:");
-        for (NetworkProvider p : providers) {
-            sb.append("\n  ").append(p.name()).append(" (").append(p.getClass().getName())
-                    .append(", priority ").append(p.priority()).append("): ");
-            Optional<Throwable> cause = p.unavailabilityCause();
-            if (cause.isPresent()) {
-                sb.append("unavailable: ").append(cause.get());
-            } else if (!p.isSelectableByDefault()) {
-                sb.append("available, but only when selected by name");
-            } else {
-                sb.append("available");
-            }
-        }
-        return sb.toString();
+        return LOADER.selectDefault(providers, PROVIDER_PROPERTY, NetworkProviderNotFoundException::new);
     }
 }

@@ -11,8 +11,9 @@ import java.util.Objects;
  * in wireguard-go's words; {@link #getCause()} is the resend's failure, {@link #gsoFailure()} the
  * original one.
  *
- * <p>Not thrown when the resend succeeds: then the send returns normally (wireguard-go returns
- * {@code ErrUDPGSODisabled} even on success, which broke callers, pitfalls 1.3); the event is logged
+ * <p>Not thrown when the resend succeeds: then the send returns normally. (wireguard-go's
+ * {@code conn/bind_std.go} returns {@code ErrUDPGSODisabled} even when the resend succeeded, so a caller
+ * that treats every error as fatal drops a send that went out.) The event is logged
  * once at {@code WARNING}, counted ({@link OffloadStatus#gsoDisabledCount()},
  * {@link LinuxBatching#gsoDisabledCount()}) and reported to the {@link OffloadListener}.
  *

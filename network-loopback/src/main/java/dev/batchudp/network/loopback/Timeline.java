@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
  * scheduling order), and, for a {@link ManualClock}, the threads that wait on simulated time.
  *
  * <p><b>Real time.</b> One daemon thread, started by the first scheduled event and stopped by
- * {@link #close()}, fires each event at its due time.
+ * {@link #closeLocked()}, fires each event at its due time.
  *
  * <p><b>Manual time.</b> Events fire only when the clock is advanced: by {@link #advanceTo} (the
  * test's {@link ManualClock#advance}), or, in auto-advance mode, by the last participant to start

@@ -7,6 +7,7 @@ import dev.batchudp.network.NetworkInterfaceInfo;
 import dev.batchudp.network.SocketAddresses;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import dev.batchudp.network.spi.ProviderLoader;
 import dev.batchudp.network.system.spi.UdpSocketBackend;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,15 +17,11 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The host's network stack: UDP connections are operating-system sockets. This is the
@@ -56,8 +53,13 @@ public final class SystemNetwork implements Network {
     /** The provider name of this network, {@code system}. */
     public static final String PROVIDER_NAME = "system";
 
-    private static final System.Logger LOG = System.getLogger(SystemNetwork.class.getName());
-    private static final Set<String> REPORTED_FAILURES = ConcurrentHashMap.newKeySet();
+    private static final ProviderLoader<UdpSocketBackend> BACKENDS = ProviderLoader
+            .<UdpSocketBackend>builder("UDP socket backend", "backends",
+                    System.getLogger(SystemNetwork.class.getName()), UdpSocketBackend::unavailabilityCause)
+            .name(UdpSocketBackend::name)
+            .priority(UdpSocketBackend::priority)
+            .distinctBy(UdpSocketBackend::name)
+            .build();
 
     private final UdpSocketBackend backend;
     private final Set<NetworkFeature> features;
@@ -101,34 +103,11 @@ public final class SystemNetwork implements Network {
      * @return the backends
      */
     public static List<UdpSocketBackend> backends() {
-        List<UdpSocketBackend> found = new ArrayList<>();
-        found.add(new JdkUdpSocketBackend());
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {
             loader = SystemNetwork.class.getClassLoader();
         }
-        Iterator<UdpSocketBackend> it = ServiceLoader.load(UdpSocketBackend.class, loader).iterator();
-        while (true) {
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                UdpSocketBackend backend = it.next();
-                if (found.stream().noneMatch(b -> b.name().equals(backend.name()))) {
-                    found.add(backend);
-                } else {
-                    LOG.log(System.Logger.Level.DEBUG, "ignoring duplicate UDP socket backend " + backend);
-                }
-            } catch (ServiceConfigurationError e) {
-                // warn once per distinct failure; ServiceLoader is consulted on every open()
-                System.Logger.Level level = REPORTED_FAILURES.add(String.valueOf(e.getMessage()))
-                        ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG;
-                LOG.log(level, "skipping a UDP socket backend that failed to load", e);
-            }
-        }
-        found.sort(Comparator.comparingInt(UdpSocketBackend::priority).reversed()
-                .thenComparing(UdpSocketBackend::name));
-        return List.copyOf(found);
+        return BACKENDS.load(ServiceLoader.load(UdpSocketBackend.class, loader), List.of(new JdkUdpSocketBackend()));
     }
 
     /**
@@ -140,54 +119,9 @@ public final class SystemNetwork implements Network {
      * @throws IllegalStateException if the named backend is missing or unavailable
      */
     static UdpSocketBackend selectBackend(List<UdpSocketBackend> backends, String backendName) {
-        String name = backendName;
-        String source = "requested";
-        if (name == null) {
-            String property = System.getProperty(BACKEND_PROPERTY, BACKEND_DEFAULT);
-            if (property != null && !property.isBlank()) {
-                name = property.trim();
-                source = "named by -D" + BACKEND_PROPERTY;
-            }
-        }
-        if (name == null) {
-            for (UdpSocketBackend b : backends) {
-                if (unavailabilityCause(b).isEmpty()) {
-                    return b;
-                }
-            }
-            throw new IllegalStateException("no UDP socket backend is available" + describe(backends));
-        }
-        for (UdpSocketBackend b : backends) {
-            if (b.name().equals(name)) {
-                Optional<Throwable> cause = unavailabilityCause(b);
-                if (cause.isPresent()) {
-                    throw new IllegalStateException("UDP socket backend \"" + name + "\" (" + source
-                            + ") is unavailable: " + cause.get() + describe(backends), cause.get());
-                }
-                return b;
-            }
-        }
-        throw new IllegalStateException(
-                "no UDP socket backend named \"" + name + "\" (" + source + ")" + describe(backends));
-    }
-
-    private static Optional<Throwable> unavailabilityCause(UdpSocketBackend backend) {
-        try {
-            return backend.unavailabilityCause();
-        } catch (RuntimeException | LinkageError e) {
-            return Optional.of(e);
-        }
-    }
-
-    private static String describe(List<UdpSocketBackend> backends) {
-        StringBuilder sb = new StringBuilder("; backends found:");
-        for (UdpSocketBackend b : backends) {
-            sb.append("\n  ").append(b.name()).append(" (").append(b.getClass().getName())
-                    .append(", priority ").append(b.priority()).append("): ");
-            Optional<Throwable> cause = unavailabilityCause(b);
-            sb.append(cause.isPresent() ? "unavailable: " + cause.get() : "available");
-        }
-        return sb.toString();
+        return backendName != null
+                ? BACKENDS.select(backends, backendName, IllegalStateException::new)
+                : BACKENDS.selectDefault(backends, BACKEND_PROPERTY, IllegalStateException::new);
     }
 
     /**

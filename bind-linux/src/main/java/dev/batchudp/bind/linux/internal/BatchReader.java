@@ -4,7 +4,6 @@ import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_CTRUNC;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_DONTWAIT;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_TRUNC;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_WAITFORONE;
-import static dev.batchudp.bind.linux.internal.LinuxConstants.POLLIN;
 
 import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.DatagramTruncatedException;
@@ -14,7 +13,6 @@ import java.lang.ref.Reference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
@@ -197,10 +195,7 @@ final class BatchReader {
                 counters.receivedKernelMessages += n;
                 return n;
             }
-            if (!socket.await(arena, POLLIN, deadline)) {
-                throw new SocketTimeoutException("read timed out after "
-                        + socket.readTimeout().toMillis() + " ms");
-            }
+            socket.awaitReadable(arena, deadline);
         }
     }
 

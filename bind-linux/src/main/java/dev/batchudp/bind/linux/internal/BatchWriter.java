@@ -2,7 +2,6 @@ package dev.batchudp.bind.linux.internal;
 
 import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_DONTWAIT;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_NOSIGNAL;
-import static dev.batchudp.bind.linux.internal.LinuxConstants.POLLOUT;
 
 import dev.batchudp.bind.linux.UdpGsoDisabledException;
 import dev.batchudp.bind.spi.Message;
@@ -12,11 +11,9 @@ import java.lang.System.Logger.Level;
 import java.lang.ref.Reference;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -416,13 +413,7 @@ final class BatchWriter {
                 }
             }
             if (n == Syscalls.WOULD_BLOCK || n == 0) {
-                if (stallDeadline == 0) {
-                    stallDeadline = System.nanoTime() + LinuxUdpSocket.SEND_STALL_NANOS;
-                }
-                if (!socket.await(arena, POLLOUT, stallDeadline)) {
-                    throw new SocketTimeoutException("send buffer stayed full for "
-                            + TimeUnit.NANOSECONDS.toSeconds(LinuxUdpSocket.SEND_STALL_NANOS) + " s");
-                }
+                stallDeadline = socket.awaitSendRoom(arena, stallDeadline);
                 continue;
             }
             sent += n;

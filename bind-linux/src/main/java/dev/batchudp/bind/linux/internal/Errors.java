@@ -101,72 +101,67 @@ public final class Errors {
      * Returns the symbolic name of an errno, such as {@code EMSGSIZE}.
      *
      * @param errno the errno
-     * @return the name, or {@code errno N} for values not listed in {@link LinuxConstants}
+     * @return the name, or {@code errno N} for values not in the table
      */
     public static String name(int errno) {
-        switch (errno) {
-            case EPERM: return "EPERM";
-            case ENOENT: return "ENOENT";
-            case EINTR: return "EINTR";
-            case EIO: return "EIO";
-            case EBADF: return "EBADF";
-            case EAGAIN: return "EAGAIN";
-            case ENOMEM: return "ENOMEM";
-            case EACCES: return "EACCES";
-            case EFAULT: return "EFAULT";
-            case EINVAL: return "EINVAL";
-            case ENFILE: return "ENFILE";
-            case EMFILE: return "EMFILE";
-            case EPIPE: return "EPIPE";
-            case ENOSYS: return "ENOSYS";
-            case ENOTSOCK: return "ENOTSOCK";
-            case EDESTADDRREQ: return "EDESTADDRREQ";
-            case EMSGSIZE: return "EMSGSIZE";
-            case ENOPROTOOPT: return "ENOPROTOOPT";
-            case EOPNOTSUPP: return "EOPNOTSUPP";
-            case EAFNOSUPPORT: return "EAFNOSUPPORT";
-            case EADDRINUSE: return "EADDRINUSE";
-            case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
-            case ENETDOWN: return "ENETDOWN";
-            case ENETUNREACH: return "ENETUNREACH";
-            case ECONNRESET: return "ECONNRESET";
-            case ENOBUFS: return "ENOBUFS";
-            case ENOTCONN: return "ENOTCONN";
-            case ETIMEDOUT: return "ETIMEDOUT";
-            case ECONNREFUSED: return "ECONNREFUSED";
-            case EHOSTDOWN: return "EHOSTDOWN";
-            case EHOSTUNREACH: return "EHOSTUNREACH";
-            default: return "errno " + errno;
-        }
+        return errno >= 0 && errno < NAMES.length && NAMES[errno] != null ? NAMES[errno] : "errno " + errno;
     }
 
     /**
-     * Returns glibc's description of the errno values this module expects, for when strerror(3) is
-     * not at hand.
+     * Returns glibc's strerror(3) text for an errno, for when strerror is not at hand.
      *
      * @param errno the errno
-     * @return the description
+     * @return the description, or {@code Unknown error N} (glibc's wording) for values not in the table
      */
     static String describe(int errno) {
-        switch (errno) {
-            case EPERM: return "Operation not permitted";
-            case EINTR: return "Interrupted system call";
-            case EIO: return "Input/output error";
-            case EBADF: return "Bad file descriptor";
-            case EAGAIN: return "Resource temporarily unavailable";
-            case ENOMEM: return "Cannot allocate memory";
-            case EINVAL: return "Invalid argument";
-            case EMFILE: return "Too many open files";
-            case EMSGSIZE: return "Message too long";
-            case EAFNOSUPPORT: return "Address family not supported by protocol";
-            case EADDRINUSE: return "Address already in use";
-            case EADDRNOTAVAIL: return "Cannot assign requested address";
-            case ENETUNREACH: return "Network is unreachable";
-            case ENOBUFS: return "No buffer space available";
-            case ENOTCONN: return "Transport endpoint is not connected";
-            case ECONNREFUSED: return "Connection refused";
-            case EHOSTUNREACH: return "No route to host";
-            default: return "Unknown error " + errno;
-        }
+        return errno >= 0 && errno < DESCRIPTIONS.length && DESCRIPTIONS[errno] != null
+                ? DESCRIPTIONS[errno] : "Unknown error " + errno;
+    }
+
+    // The one errno table: every errno this module names, its symbol and glibc's strerror(3) text.
+    // The numbers are LinuxConstants' (<asm-generic/errno-base.h>, <asm-generic/errno.h>, shared by
+    // x86_64 and aarch64). jnr-constants' Errno has the same names and numbers but costs about 50 ms
+    // at first use, against about 4 ms for this table (ARCHITECTURE.md section 6, "errno names").
+    private static final int TABLE_SIZE = 134; // errno values on Linux end at EHWPOISON, 133
+    private static final String[] NAMES = new String[TABLE_SIZE];
+    private static final String[] DESCRIPTIONS = new String[TABLE_SIZE];
+
+    static {
+        add(EPERM, "EPERM", "Operation not permitted");
+        add(ENOENT, "ENOENT", "No such file or directory");
+        add(EINTR, "EINTR", "Interrupted system call");
+        add(EIO, "EIO", "Input/output error");
+        add(EBADF, "EBADF", "Bad file descriptor");
+        add(EAGAIN, "EAGAIN", "Resource temporarily unavailable");
+        add(ENOMEM, "ENOMEM", "Cannot allocate memory");
+        add(EACCES, "EACCES", "Permission denied");
+        add(EFAULT, "EFAULT", "Bad address");
+        add(EINVAL, "EINVAL", "Invalid argument");
+        add(ENFILE, "ENFILE", "Too many open files in system");
+        add(EMFILE, "EMFILE", "Too many open files");
+        add(EPIPE, "EPIPE", "Broken pipe");
+        add(ENOSYS, "ENOSYS", "Function not implemented");
+        add(ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
+        add(EDESTADDRREQ, "EDESTADDRREQ", "Destination address required");
+        add(EMSGSIZE, "EMSGSIZE", "Message too long");
+        add(ENOPROTOOPT, "ENOPROTOOPT", "Protocol not available");
+        add(EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported");
+        add(EAFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported by protocol");
+        add(EADDRINUSE, "EADDRINUSE", "Address already in use");
+        add(EADDRNOTAVAIL, "EADDRNOTAVAIL", "Cannot assign requested address");
+        add(ENETDOWN, "ENETDOWN", "Network is down");
+        add(ENETUNREACH, "ENETUNREACH", "Network is unreachable");
+        add(ECONNRESET, "ECONNRESET", "Connection reset by peer");
+        add(ENOBUFS, "ENOBUFS", "No buffer space available");
+        add(ENOTCONN, "ENOTCONN", "Transport endpoint is not connected");
+        add(ETIMEDOUT, "ETIMEDOUT", "Connection timed out");
+        add(ECONNREFUSED, "ECONNREFUSED", "Connection refused");
+        add(EHOSTDOWN, "EHOSTDOWN", "Host is down");
+        add(EHOSTUNREACH, "EHOSTUNREACH", "No route to host");
+    }
+
+    private static void add(int errno, String name, String description) {
+        NAMES[errno] = name;
+        DESCRIPTIONS[errno] = description;
     }
 }

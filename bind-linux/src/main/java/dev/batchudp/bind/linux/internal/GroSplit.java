@@ -2,14 +2,14 @@ package dev.batchudp.bind.linux.internal;
 
 /**
  * Splits coalesced ({@code UDP_GRO}) reads back into datagrams (batchudp's
- * {@code splitCoalescedMessages}, reference 2.8), as a cursor over the kernel messages of one
+ * {@code splitCoalescedMessages}, from wireguard-go's {@code conn/bind_std.go}), as a cursor over the kernel messages of one
  * {@code recvmmsg}: each has a total length and a segment size (0 when not coalesced); segment
  * {@code k} of a message covers bytes {@code [k * size, min((k + 1) * size, length))}. Pure
  * arithmetic, no native code.
  *
  * <p>Deviations from batchudp, both deliberate: the number of messages is the system call's count,
- * not "the first message with N == 0" (a zero-length datagram is one datagram of length 0,
- * pitfalls 1.11); and when the caller has fewer slots than segments, the rest stays in the cursor
+ * not "the first message with N == 0" (a zero-length datagram is one datagram of length 0:
+ * legal UDP, RFC 768); and when the caller has fewer slots than segments, the rest stays in the cursor
  * for the next read instead of failing with "splitting coalesced packet resulted in overflow" —
  * nothing is dropped.
  *

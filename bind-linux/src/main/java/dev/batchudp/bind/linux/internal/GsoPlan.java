@@ -3,8 +3,9 @@ package dev.batchudp.bind.linux.internal;
 /**
  * The UDP GSO coalescing plan: which consecutive datagrams of a batch to one destination travel as
  * one {@code sendmmsg} entry with a {@code UDP_SEGMENT} control message (batchudp's
- * {@code coalesceMessages}, reference 2.10, with scatter-gather as in its {@code BatchingConn},
- * 2.21). Pure arithmetic on lengths, no native code, so the reference's table tests it directly.
+ * {@code coalesceMessages} in {@code conn/bind_std.go}, with scatter-gather as in its
+ * {@code BatchingConn}). Pure arithmetic on lengths, no native code, so batchudp's
+ * {@code Test_coalesceMessages} table tests it directly.
  *
  * <p>Rules, for datagram {@code i > 0} joining the current entry (whose first datagram's length is
  * the segment size {@code gso}): the entry's total stays within {@code maxPayload} (65,507 bytes for
@@ -13,11 +14,12 @@ package dev.batchudp.bind.linux.internal;
  * last). Otherwise datagram {@code i} starts a new entry. Deviation from batchudp: zero-length
  * datagrams never join an entry and never start one that others join (the kernel would emit no
  * segment for a zero-length tail, and a segment size of 0 means "no segmentation": datagrams would
- * be lost). An entry of one datagram gets no {@code UDP_SEGMENT} (pitfalls 1.4): {@link #segmentSize}
+ * be lost). An entry of one datagram gets no {@code UDP_SEGMENT} (as in wireguard-go, which sets it only for
+ * more than one datagram; some drivers answer {@code EIO} to a one-segment send): {@link #segmentSize}
  * is 0 for it.
  *
- * <p>Optionally the plan models Go's slice capacity (the reference's first-buffer-must-have-room
- * rule, needed only to reproduce the reference table's "limited cap" case); production passes
+ * <p>Optionally the plan models Go's slice capacity (upstream appends into the first buffer's spare
+ * capacity, a rule needed only to reproduce the "limited cap" case of {@code Test_coalesceMessages}); production passes
  * {@code null} because scatter-gather needs no spare capacity.
  *
  * <p>Reusable and allocation-free after construction; not thread-safe.
@@ -48,7 +50,7 @@ final class GsoPlan {
      * @param lengths the datagram lengths, from index 0
      * @param n how many
      * @param maxPayload the largest total of one entry (65,507 for IPv4, 65,527 for IPv6)
-     * @param capacities the reference's buffer capacities (Go {@code cap}), or {@code null} for
+     * @param capacities the test table's buffer capacities (Go {@code cap}), or {@code null} for
      *     scatter-gather (no capacity rule)
      * @return the number of entries
      */

@@ -1,10 +1,10 @@
 package dev.batchudp.bind.linux.internal;
 
 /**
- * The kernel's major and minor version from a {@code uname} release string, parsed as wireguard-go
- * does (reference 2.3): digits accumulate, any other character ends the current number, and the
- * scan stops after two numbers. {@code "5.11.0-1025-aws"} is (5, 11); a string without numbers is
- * (0, 0).
+ * The kernel's major and minor version from a {@code uname} release string, parsed as
+ * {@code kernelVersion} in wireguard-go's {@code conn/controlfns_linux.go} does: digits accumulate, any
+ * other character ends the current number, and the scan stops after two numbers.
+ * {@code "5.11.0-1025-aws"} is (5, 11); a string without numbers is (0, 0).
  *
  * @param major the major version
  * @param minor the minor version

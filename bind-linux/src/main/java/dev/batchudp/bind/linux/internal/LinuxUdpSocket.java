@@ -16,6 +16,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Blocking without hazards.</b> Without a read timeout, receives block in the kernel
  * ({@code recvmsg}, or {@code recvmmsg} with {@code MSG_WAITFORONE}): one system call per wake-up, as
- * the C reference does. With a read timeout they use {@code MSG_DONTWAIT} and, on {@code EAGAIN},
+ * the C benchmark tool {@code udplimit} does (BENCHMARKS.md). With a read timeout they use {@code MSG_DONTWAIT} and, on {@code EAGAIN},
  * {@code poll} the socket together with this socket's eventfd. Sends always use {@code MSG_DONTWAIT}
  * and poll for {@code POLLOUT}. {@link #close()} sets the closed flag, writes the eventfd (waking every
  * poller), calls {@code shutdown(SHUT_RDWR)} (ignoring {@code ENOTCONN}; on Linux this wakes a thread
@@ -190,12 +191,36 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
     }
 
     /**
-     * Waits until the socket is ready for {@code events}; see {@link FdLifecycle#await}.
+     * Waits for a datagram ({@link FdLifecycle#await}) after a receive that would have blocked (only with a read timeout; without
+     * one, receives block in the kernel).
      *
-     * @return {@code false} if the deadline passed
+     * @param arena the receiving arena (its pollfds)
+     * @param deadline {@link #deadline()}
+     * @throws SocketTimeoutException if the read timeout passes first
      */
-    boolean await(Arena arena, short events, long deadline) throws IOException {
-        return lifecycle.await(arena, events, deadline);
+    void awaitReadable(Arena arena, long deadline) throws IOException {
+        if (!lifecycle.await(arena, POLLIN, deadline)) {
+            throw new SocketTimeoutException("receive timed out after " + readTimeout().toMillis() + " ms");
+        }
+    }
+
+    /**
+     * Waits for room in the send buffer after a send that would have blocked: polls for
+     * {@code POLLOUT} until {@link #SEND_STALL_NANOS} pass without progress.
+     *
+     * @param arena the sending arena (its pollfds)
+     * @param stallDeadline what the previous call returned while the send has made no progress since,
+     *     else 0
+     * @return the stall's deadline, to pass to the next call until the send makes progress
+     * @throws SocketTimeoutException if the buffer stays full until the deadline
+     */
+    long awaitSendRoom(Arena arena, long stallDeadline) throws IOException {
+        long deadline = stallDeadline != 0 ? stallDeadline : System.nanoTime() + SEND_STALL_NANOS;
+        if (!lifecycle.await(arena, POLLOUT, deadline)) {
+            throw new SocketTimeoutException("send buffer stayed full for "
+                    + TimeUnit.NANOSECONDS.toSeconds(SEND_STALL_NANOS) + " s");
+        }
+        return deadline;
     }
 
     IOException closedOr(IOException e) {

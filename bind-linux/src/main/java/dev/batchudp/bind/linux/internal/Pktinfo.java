@@ -11,8 +11,8 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 
 /**
- * The packet-information control messages of sticky sockets (reference 2.15, 2.22), 64-bit Linux
- * layout, native byte order: pure, bounds-checked byte work without system calls.
+ * The packet-information control messages of sticky sockets (ip(7) {@code IP_PKTINFO}, ipv6(7)
+ * {@code IPV6_PKTINFO}; wireguard-go's {@code conn/sticky_linux.go}), 64-bit Linux layout, native byte order: pure, bounds-checked byte work without system calls.
  *
  * <pre>
  * struct in_pktinfo  { int ipi_ifindex; struct in_addr ipi_spec_dst; struct in_addr ipi_addr; };  // 12 B
@@ -27,8 +27,10 @@ import java.nio.ByteBuffer;
  *       {@code ipi_ifindex} as the interface.</li>
  *   <li>{@code IPV6_PKTINFO}: level {@code IPPROTO_IPV6} (41), type 50,
  *       {@code cmsg_len = CMSG_LEN(20) = 36}, {@code CMSG_SPACE(20) = 40} bytes; the same structure in
- *       both directions. An IPv4-mapped address (dual-stack sockets) decodes to IPv4 and pins the IPv4
- *       source on send (pitfalls 1.13).</li>
+ *       both directions. An IPv4-mapped address (dual-stack sockets) decodes to IPv4, and on send pins
+ *       the IPv4 source (a send to a v4-mapped destination takes the IPv4 path, where
+ *       {@code ip_cmsg_send} in {@code net/ipv4/ip_sockglue.c} takes the source from a v4-mapped
+ *       {@code ipi6_addr}).</li>
  * </ul>
  *
  * <p>{@link #find} walks the records with {@link UdpCmsgs#find}: the first packet-info record wins

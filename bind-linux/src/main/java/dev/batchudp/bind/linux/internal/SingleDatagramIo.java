@@ -3,19 +3,15 @@ package dev.batchudp.bind.linux.internal;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_DONTWAIT;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_NOSIGNAL;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_TRUNC;
-import static dev.batchudp.bind.linux.internal.LinuxConstants.POLLIN;
-import static dev.batchudp.bind.linux.internal.LinuxConstants.POLLOUT;
 
 import dev.batchudp.network.DatagramTooLargeException;
 import dev.batchudp.network.DatagramTruncatedException;
 import java.io.IOException;
 import java.lang.ref.Reference;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -77,10 +73,7 @@ final class SingleDatagramIo {
                     throw socket.closedOr(e);
                 }
                 if (n == Syscalls.WOULD_BLOCK) {
-                    if (!socket.await(arena, POLLIN, deadline)) {
-                        throw new SocketTimeoutException("receive timed out after "
-                                + socket.readTimeout().toMillis() + " ms");
-                    }
+                    socket.awaitReadable(arena, deadline);
                     continue;
                 }
                 if (socket.isClosed()) {
@@ -140,20 +133,15 @@ final class SingleDatagramIo {
                 } catch (IOException e) {
                     if (LinuxUdpSocket.isNoBuffers(e)) {
                         // A full interface queue: UDP may drop, so drop and count rather than spin
-                        // (pitfalls 1.15). Linux reports this only with IP_RECVERR; other kernels do.
+                        // (the socket stays writable, so waiting for POLLOUT would busy-loop). Linux
+                        // reports ENOBUFS only with IP_RECVERR (udp_send_skb in net/ipv4/udp.c).
                         socket.countNoBufferDrop();
                         break;
                     }
                     throw socket.closedOr(e);
                 }
                 if (n == Syscalls.WOULD_BLOCK) {
-                    if (stallDeadline == 0) {
-                        stallDeadline = System.nanoTime() + LinuxUdpSocket.SEND_STALL_NANOS;
-                    }
-                    if (!socket.await(arena, POLLOUT, stallDeadline)) {
-                        throw new SocketTimeoutException("send buffer stayed full for "
-                                + TimeUnit.NANOSECONDS.toSeconds(LinuxUdpSocket.SEND_STALL_NANOS) + " s");
-                    }
+                    stallDeadline = socket.awaitSendRoom(arena, stallDeadline);
                     continue;
                 }
                 break;

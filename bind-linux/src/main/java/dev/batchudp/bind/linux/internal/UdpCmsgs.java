@@ -8,16 +8,19 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The {@code UDP_SEGMENT} and {@code UDP_GRO} control messages (reference 2.11) in native-order
- * buffers, 64-bit Linux layout ({@link Cmsghdr}): pure byte work, no system calls.
+ * The {@code UDP_SEGMENT} and {@code UDP_GRO} control messages (cmsg(3); wireguard-go's
+ * {@code conn/gso_linux.go}) in native-order buffers, 64-bit Linux layout ({@link Cmsghdr}): pure byte
+ * work, no system calls.
  *
  * <ul>
  *   <li>{@code UDP_SEGMENT} (send): {@code cmsg_len = CMSG_LEN(2) = 18}, level {@code SOL_UDP},
  *       type 103, a {@code uint16_t} segment size at offset 16; the record takes
  *       {@code CMSG_SPACE(2) = 24} bytes.</li>
- *   <li>{@code UDP_GRO} (receive): the kernel writes an {@code int} (pitfalls 1.9), read here as a
- *       native {@code int} when the record holds 4 data bytes, as a {@code uint16_t} when it holds
- *       2 (batchudp's test fixtures).</li>
+ *   <li>{@code UDP_GRO} (receive): the kernel writes an {@code int} ({@code udp_cmsg_recv} in
+ *       {@code include/net/udp.h} puts {@code gso_size} with {@code put_cmsg(..., sizeof(int), ...)}),
+ *       read here as a native {@code int} when the record holds 4 data bytes (wireguard-go reads only
+ *       2, which is wrong on big-endian), as a {@code uint16_t} when it holds 2 (batchudp's test
+ *       fixtures).</li>
  * </ul>
  */
 final class UdpCmsgs {
@@ -77,8 +80,8 @@ final class UdpCmsgs {
     static final int MALFORMED = -2;
 
     /**
-     * The one cmsg walker (reference 2.11: records are visited while more than a header's worth of
-     * bytes remains): finds the first record of type ({@code levelA}, {@code typeA}) or
+     * The one cmsg walker (as {@code getGSOSize} in wireguard-go's {@code conn/gso_linux.go}: records
+     * are visited while more than a header's worth of bytes remains): finds the first record of type ({@code levelA}, {@code typeA}) or
      * ({@code levelB}, {@code typeB}) with at least {@code minData} data bytes. Never reads outside
      * {@code [offset, offset + length)}, and rejects a region that does not lie inside the buffer.
      * Records of a wanted type but with too little data are skipped.

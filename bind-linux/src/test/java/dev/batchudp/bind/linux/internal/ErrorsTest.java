@@ -1,16 +1,21 @@
 package dev.batchudp.bind.linux.internal;
 
+import static dev.batchudp.bind.linux.LinuxTestSupport.assumeLinuxBatching;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.batchudp.bind.linux.NativeIoException;
 import dev.batchudp.network.DatagramTooLargeException;
 import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.net.BindException;
 import java.net.PortUnreachableException;
 import java.nio.channels.ClosedChannelException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /** The errno → exception table of {@link Errors}. */
 @Timeout(10)
@@ -76,5 +81,34 @@ class ErrorsTest {
                 .hasMessage("sendmmsg failed: EINVAL (Invalid argument)");
         assertThat(Errors.exception("poll", EIO, null)).hasMessage("poll failed: EIO (Input/output error)");
         assertThat(Errors.name(12345)).isEqualTo("errno 12345");
+    }
+
+    @Test
+    void everyErrnoConstantHasItsNameAndADescription() throws IllegalAccessException {
+        int checked = 0;
+        for (Field f : LinuxConstants.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getName().matches("E[A-Z]+")) {
+                int errno = f.getInt(null);
+                String expected = f.getName().equals("EWOULDBLOCK") ? "EAGAIN" : f.getName();
+                assertThat(Errors.name(errno)).as(f.getName()).isEqualTo(expected);
+                assertThat(Errors.describe(errno)).as(f.getName()).doesNotStartWith("Unknown error");
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(32);
+        assertThat(Errors.describe(-1)).isEqualTo("Unknown error -1");
+        assertThat(Errors.name(134)).isEqualTo("errno 134");
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void descriptionsAreThisMachinesStrerror() {
+        assumeLinuxBatching();
+        Syscalls sys = Syscalls.system();
+        for (int errno = 0; errno < 134; errno++) {
+            if (!Errors.name(errno).startsWith("errno ")) {
+                assertThat(Errors.describe(errno)).as(Errors.name(errno)).isEqualTo(sys.strerror(errno));
+            }
+        }
     }
 }

@@ -11,16 +11,17 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The GRO split (reference 2.8), with batchudp's {@code Test_splitCoalescedMessages} table ported.
- * The reference reads into the last slots of the caller's array (from {@code firstMsgAt} = 2) and
+ * The GRO split ({@code splitCoalescedMessages}, {@code conn/bind_std.go}), with the
+ * {@code Test_splitCoalescedMessages} table of batchudp's {@code conn/bind_std_test.go} ported.
+ * Upstream reads into the last slots of the caller's array (from {@code firstMsgAt} = 2) and
  * stops at the first message with N = 0; here the kernel messages are the ones from
  * {@code firstMsgAt} up to the first empty one (the system call's count), and the output slots are
- * the whole array (4). Deviation: where the reference fails with "splitting coalesced packet resulted
+ * the whole array (4). Deviation: where upstream fails with "splitting coalesced packet resulted
  * in overflow", the extra segment stays pending for the next read (nothing dropped).
  */
 class GroSplitTest {
 
-    /** Runs the split of reference-style messages {@code (N, gso)}; returns N per output slot. */
+    /** Runs the split of upstream-style messages {@code (N, gso)}; returns N per output slot. */
     private static int[] split(int[][] msgs, int firstMsgAt, int[] pendingOut) {
         int windows = 0;
         while (firstMsgAt + windows < msgs.length && msgs[firstMsgAt + windows][0] != 0) {

@@ -10,8 +10,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The coalescing rules (reference 2.10), with batchudp's {@code Test_coalesceMessages} table (4.1,
- * 4.2) ported: inputs are (length, capacity); with the capacity model the table passes unchanged,
+ * The coalescing rules of {@code coalesceMessages} ({@code conn/bind_std.go}), with the
+ * {@code Test_coalesceMessages} table of wireguard-go's and batchudp's {@code conn/bind_std_test.go}
+ * ported: inputs are (length, capacity); with the capacity model the table passes unchanged,
  * and with scatter-gather (production: no capacity rule) the "limited cap" case coalesces all three.
  */
 class GsoPlanTest {

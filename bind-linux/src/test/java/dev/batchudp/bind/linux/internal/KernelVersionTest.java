@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The uname release parse that gates UDP_GRO (reference 2.3). */
+/**
+ * The uname release parse that gates UDP_GRO ({@code kernelVersion} in wireguard-go's
+ * {@code conn/controlfns_linux.go}).
+ */
 class KernelVersionTest {
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @CsvSource(delimiter = '|', value = {

@@ -13,7 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 
-/** The packet-info codec: reference 4.1 {@code sticky_linux_test} and 4.2's additions, ported. */
+/**
+ * The packet-info codec: wireguard-go's {@code conn/sticky_linux_test.go} and the cases batchudp's copy
+ * of that file adds, ported.
+ */
 class PktinfoTest {
     private static final byte[] LO4 = {127, 0, 0, 1};
     private static final byte[] LO4_2 = {127, 0, 0, 2};

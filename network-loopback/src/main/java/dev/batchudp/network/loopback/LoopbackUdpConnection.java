@@ -352,6 +352,10 @@ final class LoopbackUdpConnection implements LoopbackConnection {
                 }
             }
             segmentSize = control.segmentSize();
+            if (control.groSegmentSize() != 0 || control.dropCount() != ControlMessage.UNSET) {
+                // udp_cmsg_send and __sock_cmsg_send refuse types they do not know.
+                throw new IllegalArgumentException("UDP_GRO and SO_RXQ_OVFL are received, not sent (EINVAL): " + control);
+            }
             source = source(control, destination.getAddress());
         }
         if (total > maxPayload) {

@@ -294,6 +294,40 @@ class LoopbackMessageTest {
     }
 
     @Test
+    void anIpv6PacketInfoSourceIsWhatTheReceiverSees() throws Exception {
+        LoopbackHost client = network.addHost("client", "fd00::1", "fd00::11");
+        network.addHost("server", "fd00::2");
+        LoopbackConnection a = client.openUdp(UdpFamily.UDP6, at("[::]:1000"), null);
+        LoopbackConnection b = network.openUdp(UdpFamily.UDP6, at("[fd00::2]:2000"));
+        b.setOption(UdpSocketOptions.RECEIVE_PACKET_INFO, true);
+        InetAddress second = at("[fd00::11]:1").getAddress();
+        Message m = new Message(text("v6")).address(b.localAddress())
+                .control(control(new ControlMessage().source(second), UdpFamily.UDP6));
+        assertThat(a.writeBatch(new Message[] {m}, 0, 1, 0)).isEqualTo(1);
+        Message[] in = readable(1, 16);
+        b.readBatch(in, 0, 1, 0);
+        assertThat(in[0].address()).isEqualTo(new InetSocketAddress(second, 1000));
+        ControlMessage got = new ControlMessage().parse(in[0]);
+        assertThat(got.destination()).isEqualTo(b.localAddress().getAddress());
+        assertThat(got.interfaceIndex()).isEqualTo(2);
+        Message v4Source = new Message(text("x")).address(b.localAddress())
+                .control(control(new ControlMessage().source(InetAddress.getByAddress(new byte[] {10, 0, 0, 1})),
+                        UdpFamily.UDP6));
+        assertThatThrownBy(() -> a.writeBatch(new Message[] {v4Source}, 0, 1, 0))
+                .isInstanceOf(SocketException.class).hasMessageContaining("EINVAL");
+    }
+
+    @Test
+    void receiveOnlyRecordsAreRefusedInASend() throws Exception {
+        LoopbackConnection a = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
+        ByteBuffer gro = ByteBuffer.allocate(ControlMessage.RECEIVE_SPACE);
+        new ControlMessage().groSegmentSize(100).marshalAsReceived(gro, UdpFamily.UDP4);
+        Message m = new Message(text("x")).address(a.localAddress()).control(gro.flip());
+        assertThatThrownBy(() -> a.writeBatch(new Message[] {m}, 0, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("UDP_GRO");
+    }
+
+    @Test
     void udpSegmentSplitsThePayloadAndIsRefusedAsLinuxRefusesIt() throws Exception {
         LoopbackConnection a = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
         LoopbackConnection b = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));

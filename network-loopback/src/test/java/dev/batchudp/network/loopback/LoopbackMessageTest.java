@@ -138,6 +138,33 @@ class LoopbackMessageTest {
     }
 
     @Test
+    void onSimulatedTimeABlockingReadWaitsForTheDelayedDatagramAndTimesOutOnTheClock() throws Exception {
+        network = LoopbackNetwork.create(LoopbackConfiguration.builder().autoAdvance(true)
+                .impairments(Impairments.builder().latency(Duration.ofMillis(50)).build()).build());
+        ManualClock clock = network.manualClock();
+        LoopbackConnection a = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
+        LoopbackConnection b = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
+        b.setReadTimeout(Duration.ofSeconds(30));
+        try (ManualClock.Participation p = clock.participate()) {
+            a.send(text("one"), b.localAddress());
+            a.send(text("two"), b.localAddress());
+            Message[] in = readable(2, 16);
+            assertThat(b.readBatch(in, 0, 2, BatchFlags.DONTWAIT)).as("still in flight").isZero();
+            int n = b.readBatch(in, 0, 2, 0);
+            assertThat(n).isBetween(1, 2);
+            assertThat(text(in[0])).isEqualTo("one");
+            assertThat(clock.elapsed()).isEqualTo(Duration.ofMillis(50));
+            if (n == 1) {
+                assertThat(b.readBatch(in, 1, 1, 0)).isEqualTo(1);
+            }
+            assertThat(text(in[1])).isEqualTo("two");
+            assertThatThrownBy(() -> b.readBatch(in, 0, 2, 0)).isInstanceOf(SocketTimeoutException.class)
+                    .hasMessageContaining("simulated time");
+            assertThat(clock.elapsed()).isEqualTo(Duration.ofMillis(30_050));
+        }
+    }
+
+    @Test
     void truncationIsReportedInFlagsAndCounted() throws Exception {
         LoopbackConnection a = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
         LoopbackConnection b = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));

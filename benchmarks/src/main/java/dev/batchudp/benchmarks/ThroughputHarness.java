@@ -33,7 +33,7 @@ import java.util.Map;
  * plus Netty's event loops; for udplimit, its threads' {@code schedstat}); and the environment with an
  * idle check ({@link Environment}). Runs during which other processes used more than
  * {@value CaseSummary#DISTURBED_PERCENT} % of a CPU are flagged. Results go to {@code PREFIX.csv},
- * {@code PREFIX.json}; the prefix defaults to
+ * {@code PREFIX.json} and a chart, {@code PREFIX.svg} ({@link SvgChart}); the prefix defaults to
  * {@code target/throughput/<date-time>}.
  */
 public final class ThroughputHarness {
@@ -106,7 +106,8 @@ public final class ThroughputHarness {
         }
         Path csv = ResultFiles.writeCsv(settings.out(), runs, references, byCase);
         Path json = ResultFiles.writeJson(settings.out(), settings, env, runs, summaries);
-        System.out.printf(Locale.ROOT, "%nwrote %s%nwrote %s%n", csv, json);
+        Path svg = ResultFiles.write(settings.out() + ".svg", SvgChart.draw(settings, env, summaries));
+        System.out.printf(Locale.ROOT, "%nwrote %s%nwrote %s%nwrote %s%n", csv, json, svg);
     }
 
     /** One run of a Java case, with the CPU time of its threads and other processes' load. */

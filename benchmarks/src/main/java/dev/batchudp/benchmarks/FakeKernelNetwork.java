@@ -10,6 +10,7 @@ import dev.batchudp.network.NetworkFeature;
 import dev.batchudp.network.NetworkInterfaceInfo;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -53,13 +54,13 @@ final class FakeKernelNetwork implements Network {
     }
 
     @Override
-    public UdpConnection openUdp(UdpFamily family, InetSocketAddress local) throws java.io.IOException {
+    public UdpConnection openUdp(UdpFamily family, InetSocketAddress local) throws IOException {
         return openUdp(family, local, null);
     }
 
     @Override
     public UdpConnection openUdp(UdpFamily family, InetSocketAddress local, InetSocketAddress remote)
-            throws java.io.IOException {
+            throws IOException {
         if (closed) {
             throw new IllegalStateException("network closed");
         }

@@ -5,7 +5,7 @@ import dev.batchudp.network.testing.AbstractMessageContractTest;
 
 /**
  * Runs the message contract against the system network with its default backend ({@code jdk} here):
- * a {@code DatagramChannel} has neither {@code MSG_PEEK} nor {@code UDP_SEGMENT}.
+ * its blocking {@code DatagramChannel} has neither {@code MSG_PEEK} nor {@code MSG_DONTWAIT}.
  */
 class SystemNetworkMessageContractTest extends AbstractMessageContractTest {
     @Override
@@ -19,7 +19,7 @@ class SystemNetworkMessageContractTest extends AbstractMessageContractTest {
     }
 
     @Override
-    protected boolean supportsSegmentationOnSend() {
+    protected boolean supportsDontwait() {
         return false;
     }
 

@@ -107,11 +107,22 @@ public abstract class AbstractMessageContractTest {
     }
 
     /**
-     * Returns whether reads honour {@link BatchFlags#PEEK}; the peek tests are skipped otherwise.
+     * Returns whether reads honour {@link BatchFlags#PEEK}. When they do not, the suite checks that a
+     * read with it is refused with {@link UnsupportedOperationException} and skips the rest.
      *
      * @return {@code true} by default
      */
     protected boolean supportsPeek() {
+        return true;
+    }
+
+    /**
+     * Returns whether reads honour {@link BatchFlags#DONTWAIT}. When they do not, the suite checks
+     * that a read with it is refused with {@link UnsupportedOperationException} and skips the rest.
+     *
+     * @return {@code true} by default
+     */
+    protected boolean supportsDontwait() {
         return true;
     }
 
@@ -406,6 +417,7 @@ public abstract class AbstractMessageContractTest {
     public void dontwaitReturnsZeroWhenNothingIsQueued(UdpFamily family) throws Exception {
         assumeFamily(family);
         try (UdpConnection a = open(family); UdpConnection b = open(family)) {
+            assumeFlag(a, b, BatchFlags.DONTWAIT, supportsDontwait());
             Message[] msgs = Batches.roomy(4);
             Batches.markUnfilled(msgs);
             String context = context("readBatch(DONTWAIT) of an empty socket", family);
@@ -436,8 +448,8 @@ public abstract class AbstractMessageContractTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void peekLeavesTheDatagramQueued(UdpFamily family) throws IOException {
         assumeFamily(family);
-        assumeTrue(supportsPeek(), () -> describeNetwork() + " does not support PEEK");
         try (UdpConnection a = open(family); UdpConnection b = open(family)) {
+            assumeFlag(a, b, BatchFlags.PEEK, supportsPeek());
             a.send(Datagrams.payload(100, 1), b.localAddress());
             a.send(Datagrams.payload(200, 2), b.localAddress());
             String context = context("readBatch(PEEK)", family);
@@ -887,6 +899,23 @@ public abstract class AbstractMessageContractTest {
                     .isInstanceOf(UnsupportedOperationException.class);
             assumeTrue(false, () -> describeNetwork() + " does not support " + option);
         }
+    }
+
+    /**
+     * Skips the test unless reads honour {@code flag}; when they do not, checks first that a read
+     * with it is refused with {@link UnsupportedOperationException} and takes no datagram.
+     */
+    private void assumeFlag(UdpConnection a, UdpConnection b, int flag, boolean supported) throws IOException {
+        if (supported) {
+            return;
+        }
+        a.send(Datagrams.payload(8, 99), b.localAddress());
+        Message[] msgs = Batches.roomy(1);
+        assertThatThrownBy(() -> b.readBatch(msgs, 0, 1, flag)).as("read flag 0x%x on %s", flag, describeNetwork())
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(Batches.read(b, 1, 1).get(0).payload()).as("the refused read took nothing")
+                .isEqualTo(Datagrams.bytes(8, 99));
+        assumeTrue(false, () -> describeNetwork() + " does not support read flag 0x" + Integer.toHexString(flag));
     }
 
     private void assumeFamily(UdpFamily family) {

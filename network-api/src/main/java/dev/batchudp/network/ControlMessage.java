@@ -373,6 +373,10 @@ public final class ControlMessage {
      */
     public ControlMessage parse(ByteBuffer control, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, control.capacity());
+        if (offset + length > control.limit()) {
+            // Absolute gets stop at the limit; the range is documented against the capacity.
+            control = control.duplicate().clear();
+        }
         reset();
         int end = offset + length;
         int at = offset;

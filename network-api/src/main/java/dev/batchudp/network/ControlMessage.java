@@ -399,7 +399,7 @@ public final class ControlMessage {
             switch (type) {
                 case IP_PKTINFO:
                     need(size, IN_PKTINFO_SIZE, "IP_PKTINFO");
-                    interfaceIndex = (int) INT.get(b, data);
+                    interfaceIndex = interfaceIndex((int) INT.get(b, data), "IP_PKTINFO");
                     if ((int) INT.get(b, data + 8) == 0 && (int) INT.get(b, data + 4) != 0) {
                         // A record built for sending (marshal writes ipi_addr as 0.0.0.0; the kernel always
                         // fills it on receive): the source is ipi_spec_dst, which ip_cmsg_send reads.
@@ -423,7 +423,7 @@ public final class ControlMessage {
                 case IPV6_PKTINFO:
                     need(size, IN6_PKTINFO_SIZE, "IPV6_PKTINFO");
                     destination = address(b, data, 16);
-                    interfaceIndex = (int) INT.get(b, data + 16);
+                    interfaceIndex = interfaceIndex((int) INT.get(b, data + 16), "IPV6_PKTINFO");
                     return;
                 case IPV6_TCLASS:
                     need(size, 4, "IPV6_TCLASS");
@@ -452,6 +452,13 @@ public final class ControlMessage {
             need(size, 4, "SO_RXQ_OVFL");
             dropCount = ((int) INT.get(b, data)) & 0xffffffffL;
         }
+    }
+
+    private static int interfaceIndex(int index, String name) {
+        if (index < 0) {
+            throw new IllegalArgumentException("malformed control message: " + name + " has interface index " + index);
+        }
+        return index;
     }
 
     /** {@code IP_TOS}/{@code IP_TTL}: the kernel delivers one byte for TOS, an int for TTL; senders use either. */
@@ -563,13 +570,18 @@ public final class ControlMessage {
      * @param family the family of the datagram's IP header: {@link UdpFamily#UDP4} or {@link UdpFamily#UDP6}
      * @return the bytes written, or their bitwise complement ({@code ~written}) if some records did not
      *     fit (the read's {@link Message#CONTROL_TRUNCATED})
-     * @throws IllegalArgumentException if {@code family} is {@link UdpFamily#UDP}
+     * @throws IllegalArgumentException if {@code family} is {@link UdpFamily#UDP}, or the destination is an
+     *     IPv6 address for an IPv4 datagram
      * @throws ReadOnlyBufferException if {@code dst} is read-only
      */
     public int marshalAsReceived(ByteBuffer dst, UdpFamily family) {
         boolean v4 = family(family);
         if (dst.isReadOnly()) {
             throw new ReadOnlyBufferException();
+        }
+        if (v4 && destination instanceof Inet6Address) {
+            throw new IllegalArgumentException(
+                    "destination " + destination.getHostAddress() + " is IPv6 but the datagram is IPv4");
         }
         int start = dst.position();
         int at = start;

@@ -47,6 +47,31 @@ class ControlMessageParseTest {
     }
 
     @Test
+    void aNegativeInterfaceIndexIsRefused() {
+        byte[] v4 = new byte[12];
+        byte[] v6 = new byte[20];
+        ByteBuffer.wrap(v4).order(ByteOrder.nativeOrder()).putInt(0, -2);
+        ByteBuffer.wrap(v6).order(ByteOrder.nativeOrder()).putInt(16, -2);
+        ByteBuffer b4 = ByteBuffer.allocate(64);
+        int end4 = Cmsgs.record(b4, 0, Cmsgs.SOL_IP, Cmsgs.IP_PKTINFO, v4);
+        ByteBuffer b6 = ByteBuffer.allocate(64);
+        int end6 = Cmsgs.record(b6, 0, Cmsgs.SOL_IPV6, Cmsgs.IPV6_PKTINFO, v6);
+        assertThatThrownBy(() -> new ControlMessage().parse(b4, 0, end4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("IP_PKTINFO has interface index -2");
+        assertThatThrownBy(() -> new ControlMessage().parse(b6, 0, end6))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("IPV6_PKTINFO has interface index -2");
+    }
+
+    @Test
+    void anIpv6DestinationCannotBeMarshalledAsAnIpv4Datagram() {
+        ControlMessage cm = new ControlMessage().destination(address(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1));
+        ByteBuffer dst = ByteBuffer.allocate(ControlMessage.RECEIVE_SPACE);
+        assertThatThrownBy(() -> cm.marshalAsReceived(dst, UdpFamily.UDP4))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is IPv6 but the datagram is IPv4");
+        assertThat(dst.position()).isZero();
+    }
+
+    @Test
     void cmsgLenBelowTheHeaderIsRefused() {
         for (long len : new long[] {0, 1, 8, 15, -1, Long.MIN_VALUE}) {
             ByteBuffer b = ByteBuffer.allocate(48);

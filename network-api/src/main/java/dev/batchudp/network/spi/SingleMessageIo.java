@@ -1,11 +1,13 @@
 package dev.batchudp.network.spi;
 
 import dev.batchudp.network.BatchFlags;
+import dev.batchudp.network.ControlMessage;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.Message;
 import dev.batchudp.network.UdpConnection;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.Objects;
@@ -13,8 +15,9 @@ import java.util.Objects;
 /**
  * Message I/O one datagram per call on top of {@link UdpConnection#receive} and
  * {@link UdpConnection#send}: the default of {@link UdpConnection#readBatch} and
- * {@link UdpConnection#writeBatch}, and the vectored-buffer helpers ({@link #gather},
- * {@link #scatter}) for providers that implement those methods one datagram at a time themselves.
+ * {@link UdpConnection#writeBatch}, and the helpers for providers that implement those methods one
+ * datagram at a time themselves: the vectored-buffer copies ({@link #gather}, {@link #scatter}) and
+ * the write loop with its partial-write rule and parsed control messages ({@link #writeEach}).
  *
  * @since 0.2
  */
@@ -112,6 +115,76 @@ public final class SingleMessageIo {
         return count;
     }
 
+    /** Sends one message of {@link #writeEach}. */
+    @FunctionalInterface
+    public interface MessageSender {
+        /**
+         * Sends {@code m} and sets its {@link Message#length}, {@link Message#controlLength} and
+         * {@link Message#flags}.
+         *
+         * @param m the message
+         * @param control its control messages, parsed into an instance reused for every message of
+         *     the batch (valid during this call only), or {@code null} when it has none
+         * @throws IOException if it could not be sent; a {@link RuntimeException} for misuse
+         */
+        void send(Message m, ControlMessage control) throws IOException;
+    }
+
+    /**
+     * Sends {@code msgs[offset, offset + count)} in order through {@code sender}, parsing each
+     * message's control buffer first (a malformed one fails that message with
+     * {@link IllegalArgumentException}), with {@link UdpConnection#writeBatch}'s partial-write rule:
+     * the failure of the first message is thrown; the failure of a later message {@code k} ends the
+     * batch, which returns {@code k}, and is reported again by the next call, which starts with that
+     * message. Flags are the caller's to check.
+     *
+     * @param msgs the messages
+     * @param offset the first message
+     * @param count how many
+     * @param sender sends one message
+     * @return how many were sent
+     * @throws IOException what sending the first message threw
+     */
+    public static int writeEach(Message[] msgs, int offset, int count, MessageSender sender) throws IOException {
+        Objects.checkFromIndexSize(offset, count, msgs.length);
+        ControlMessage control = null;
+        for (int i = 0; i < count; i++) {
+            Message m = msgs[offset + i];
+            try {
+                ByteBuffer c = m.control();
+                if (c != null && c.hasRemaining()) {
+                    if (control == null) {
+                        control = new ControlMessage();
+                    }
+                    control.parse(c, c.position(), c.remaining());
+                    sender.send(m, control);
+                } else {
+                    sender.send(m, null);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (i == 0) {
+                    throw e;
+                }
+                return i; // reported again by the next call, which starts with this message
+            }
+        }
+        return count;
+    }
+
+    /**
+     * Refuses the records only a receive carries ({@code UDP_GRO}, {@code SO_RXQ_OVFL}) in a send, as
+     * {@code udp_cmsg_send} (net/ipv4/udp.c) and {@code __sock_cmsg_send} (net/core/sock.c) refuse
+     * types they do not know.
+     *
+     * @param control a send's parsed control messages
+     * @throws IllegalArgumentException if it has either record ({@code EINVAL})
+     */
+    public static void refuseReceiveOnly(ControlMessage control) {
+        if (control.groSegmentSize() != 0 || control.dropCount() != ControlMessage.UNSET) {
+            throw new IllegalArgumentException("UDP_GRO and SO_RXQ_OVFL are received, not sent (EINVAL): " + control);
+        }
+    }
+
     /**
      * Returns a message's datagram as one buffer: a duplicate of its only buffer, or a new heap buffer
      * holding all of them in order. Positions of the message's buffers do not move.
@@ -129,10 +202,31 @@ public final class SingleMessageIo {
             throw new IllegalArgumentException("message of " + total + " bytes is too large for a datagram");
         }
         ByteBuffer all = ByteBuffer.allocate((int) total);
-        for (ByteBuffer b : buffers) {
-            all.put(b.duplicate());
-        }
+        gather(m, all);
         return all.flip();
+    }
+
+    /**
+     * Copies a message's buffers (each from its position to its limit, in order) into {@code dst}
+     * from its position, which advances by the bytes copied; the message's positions do not move.
+     *
+     * @param m the message
+     * @param dst where the datagram goes; needs {@link Message#remaining()} bytes of room
+     * @return bytes copied
+     * @throws BufferOverflowException if {@code dst} has too little room; part may be copied
+     */
+    public static int gather(Message m, ByteBuffer dst) {
+        int copied = 0;
+        for (ByteBuffer b : m.buffers()) {
+            int n = b.remaining();
+            if (n > dst.remaining()) {
+                throw new BufferOverflowException();
+            }
+            dst.put(dst.position(), b, b.position(), n);
+            dst.position(dst.position() + n);
+            copied += n;
+        }
+        return copied;
     }
 
     /**

@@ -1,27 +1,19 @@
 package dev.batchudp.network.system;
 
 import dev.batchudp.network.BatchFlags;
-import dev.batchudp.network.ControlMessage;
 import dev.batchudp.network.DatagramTooLargeException;
-import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.Message;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.SocketAddresses;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
 import dev.batchudp.network.UdpStatistics;
-import dev.batchudp.network.spi.SingleMessageIo;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.SocketAddress;
-import java.net.SocketException;
 import java.net.SocketOption;
-import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -35,22 +27,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A {@link UdpConnection} over a blocking {@link DatagramChannel}; the {@code jdk} backend's socket.
+ * It owns the channel, its addresses, options, read timeout and close, and sends single datagrams;
+ * receiving is {@link JdkReceiver}'s job, the message API {@link JdkMessageIo}'s, and a per-datagram
+ * traffic class {@link JdkTrafficClass}'s.
  *
- * <p><b>Receive paths.</b> Without a read timeout, {@link #receive} calls
- * {@link DatagramChannel#receive} directly when the buffer has room for any UDP datagram
- * ({@value #DIRECT_RECEIVE_THRESHOLD} bytes or more), and otherwise receives into a per-connection
- * 64 KiB direct scratch buffer and copies, which is how truncation is detected: the JDK itself
- * silently discards what does not fit. With a read timeout it receives through the channel's
- * {@linkplain DatagramChannel#socket() socket adaptor}, whose {@link DatagramSocket#setSoTimeout}
- * the JDK implements by polling the socket internally while the channel stays in blocking mode (so
- * concurrent senders are unaffected), into a per-connection 64 KiB array, and copies. Scratch space
- * is allocated on first use and guarded by a lock; the JDK serialises receivers on one channel anyway.
- * A receive allocates nothing beyond the sender address the JDK returns.
+ * <p><b>Receive paths.</b> Into the destination buffer directly when it has room for any UDP
+ * datagram, otherwise through a scratch buffer, so that truncation is detected; with a read timeout
+ * through the channel's socket adaptor ({@link JdkReceiver}).
  *
  * <p><b>Closing.</b> {@link #close()} closes the channel, and the JDK's blocking-close protocol
  * (pre-close {@code dup2}, then signalling the blocked threads) wakes receivers and senders with
@@ -62,42 +48,18 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link PortUnreachableException} (the connection stays open), while {@link #send} swallows it and
  * sends again, because a datagram nobody receives is dropped silently.
  *
- * <p><b>Messages.</b> {@link #readBatch} and {@link #writeBatch} move one datagram per message, as
- * golang.org/x/net does where the platform has no batch call. A read fills one message (its buffers
- * through the scratch paths above, truncation in its flags) and never delivers control messages: the
- * JDK receives none, so no receive option is supported. Neither {@link BatchFlags#DONTWAIT} nor
- * {@link BatchFlags#PEEK} is supported ({@link UnsupportedOperationException}): the channel is in
- * blocking mode for its concurrent senders and receivers, the JDK's shortest timed wait is a
- * millisecond, and it has no peek. A write gathers a vectored message into a per-connection staging
- * buffer and honours two control messages: a traffic class ({@code IP_TOS}/{@code IPV6_TCLASS}, and so
- * an ECN codepoint), applied with {@link StandardSocketOptions#IP_TOS} for that datagram only (on an
- * IPv6 socket the JDK sets both the IPv6 traffic class and, on Linux, the IPv4 TOS), and
- * {@code UDP_SEGMENT}, emulated by sending each segment as a datagram (at most 64 segments, as Linux;
- * segments larger than the path MTU are fragmented by the kernel, since the JDK cannot set
- * don't-fragment). A source address, an interface or a hop limit cannot be given to the JDK and is
- * refused with {@link UnsupportedOperationException} naming the record.
+ * <p><b>Messages.</b> {@link #readBatch} and {@link #writeBatch} move one datagram per message; a
+ * write honours a traffic class and {@code UDP_SEGMENT} (emulated) and refuses the records the JDK
+ * cannot pass; no flag and no receive option is supported ({@link JdkMessageIo}).
  *
- * <p><b>Traffic class.</b> {@code IP_TOS} is a socket option, so a datagram with its own traffic class
- * and any other send must not interleave: sends hold the read side of a read-write lock while the
- * socket's value is the one they need, and take the write side to change it. Datagrams without a
- * traffic-class record leave with the value last set through {@link #setOption}, as they would on
- * Linux.
+ * <p><b>Traffic class.</b> {@link StandardSocketOptions#IP_TOS} set through {@link #setOption} is what
+ * datagrams without a traffic-class record carry, as on Linux; a datagram with its own never
+ * interleaves with other sends ({@link JdkTrafficClass}).
  *
  * <p><b>Statistics.</b> Datagrams and bytes sent (each segment counts) and received, and truncated
  * datagrams; the other counts are unavailable.
  */
 final class JdkUdpConnection implements UdpConnection {
-    /** A buffer with at least this much room can hold any UDP datagram: receive into it directly. */
-    static final int DIRECT_RECEIVE_THRESHOLD = 65_535;
-
-    /** Size of the scratch buffers: more than the largest UDP payload (65,527 bytes). */
-    static final int SCRATCH_SIZE = 65_536;
-
-    /** Most segments one {@code UDP_SEGMENT} send may make: {@code UDP_MAX_SEGMENTS} of include/linux/udp.h. */
-    static final int MAX_SEGMENTS = 64;
-
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-
     private final Network network;
     private final UdpFamily family;
     private final DatagramChannel channel;
@@ -107,27 +69,14 @@ final class JdkUdpConnection implements UdpConnection {
     private final Runnable onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private final ReentrantLock scratchLock = new ReentrantLock();
-    private ByteBuffer directScratch; // guarded by scratchLock
-    private DatagramPacket timedPacket; // guarded by scratchLock
-    private ByteBuffer timedView; // over timedPacket's array; guarded by scratchLock
-
-    /** Guards {@link #sendStaging}, where vectored messages are gathered. */
-    private final ReentrantLock sendStagingLock = new ReentrantLock();
-    private ByteBuffer sendStaging; // guarded by sendStagingLock
-
-    /** Read side: a send while {@link #appliedTrafficClass} is what it needs. Write side: changing it. */
-    private final ReentrantReadWriteLock trafficClassLock = new ReentrantReadWriteLock();
-    /** The IP_TOS value set through {@link #setOption}: what datagrams without their own record carry. */
-    private volatile int socketTrafficClass;
-    /** The IP_TOS value on the channel now; written under the write lock. */
-    private volatile int appliedTrafficClass;
+    private final JdkReceiver receiver;
+    private final JdkMessageIo messages;
+    private final JdkTrafficClass trafficClass;
+    /** {@link #sendChecked}, made once so a send allocates nothing for it. */
+    private final JdkTrafficClass.DatagramSender checkedSender = this::sendChecked;
 
     private final LongAdder datagramsSent = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
-    private final LongAdder datagramsReceived = new LongAdder();
-    private final LongAdder bytesReceived = new LongAdder();
-    private final LongAdder truncated = new LongAdder();
 
     private volatile Duration readTimeout = Duration.ZERO;
     private volatile int readTimeoutMillis;
@@ -142,9 +91,9 @@ final class JdkUdpConnection implements UdpConnection {
         this.localAddress = SocketAddresses.unmap((InetSocketAddress) channel.getLocalAddress());
         this.remoteAddress = remote == null ? null : SocketAddresses.unmap(remote);
         this.onClose = onClose;
-        int tos = channel.getOption(StandardSocketOptions.IP_TOS);
-        this.socketTrafficClass = tos;
-        this.appliedTrafficClass = tos;
+        this.trafficClass = new JdkTrafficClass(channel);
+        this.receiver = new JdkReceiver(this, channel);
+        this.messages = new JdkMessageIo(this, receiver);
     }
 
     @Override
@@ -182,105 +131,10 @@ final class JdkUdpConnection implements UdpConnection {
         ensureOpen();
         int timeout = readTimeoutMillis;
         try {
-            if (timeout > 0) {
-                return receiveTimed(dst, timeout);
-            }
-            if (dst.remaining() >= DIRECT_RECEIVE_THRESHOLD) {
-                int start = dst.position();
-                InetSocketAddress sender = sender(channel.receive(dst));
-                countReceived(dst.position() - start, false);
-                return sender;
-            }
-            return receiveViaScratch(dst);
+            return receiver.receive(dst, timeout);
         } catch (ClosedChannelException e) {
             throw closed(e);
         }
-    }
-
-    private InetSocketAddress receiveViaScratch(ByteBuffer dst) throws IOException {
-        scratchLock.lock();
-        try {
-            ByteBuffer scratch = directScratch;
-            if (scratch == null) {
-                scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
-                directScratch = scratch;
-            }
-            scratch.clear();
-            InetSocketAddress sender = sender(channel.receive(scratch));
-            scratch.flip();
-            int length = scratch.remaining();
-            int room = dst.remaining();
-            countReceived(length, length > room);
-            if (length <= room) {
-                dst.put(scratch);
-                return sender;
-            }
-            scratch.limit(room);
-            dst.put(scratch);
-            throw new DatagramTruncatedException(sender, length, room);
-        } finally {
-            scratchLock.unlock();
-        }
-    }
-
-    private InetSocketAddress receiveTimed(ByteBuffer dst, int timeoutMillis) throws IOException {
-        scratchLock.lock();
-        try {
-            DatagramPacket packet = receiveTimedLocked(timeoutMillis);
-            InetSocketAddress sender = sender(packet.getSocketAddress());
-            int length = packet.getLength();
-            int room = dst.remaining();
-            countReceived(length, length > room);
-            dst.put(packet.getData(), 0, Math.min(length, room));
-            if (length > room) {
-                throw new DatagramTruncatedException(sender, length, room);
-            }
-            return sender;
-        } finally {
-            scratchLock.unlock();
-        }
-    }
-
-    /** Receives into the timed packet through the socket adaptor; the caller holds {@link #scratchLock}. */
-    private DatagramPacket receiveTimedLocked(int timeoutMillis) throws IOException {
-        DatagramPacket packet = timedPacket;
-        if (packet == null) {
-            packet = new DatagramPacket(new byte[SCRATCH_SIZE], SCRATCH_SIZE);
-            timedPacket = packet;
-            timedView = ByteBuffer.wrap(packet.getData());
-        }
-        packet.setLength(SCRATCH_SIZE);
-        DatagramSocket socket = channel.socket();
-        try {
-            socket.setSoTimeout(timeoutMillis);
-            socket.receive(packet);
-        } catch (SocketTimeoutException | PortUnreachableException e) {
-            throw e;
-        } catch (SocketException e) {
-            // the adaptor reports a closed channel as SocketException("Socket closed")
-            if (!channel.isOpen()) {
-                throw closed(e);
-            }
-            throw e;
-        }
-        return packet;
-    }
-
-    private void countReceived(int length, boolean cut) {
-        datagramsReceived.increment();
-        bytesReceived.add(length);
-        if (cut) {
-            truncated.increment();
-        }
-    }
-
-    private InetSocketAddress sender(SocketAddress address) throws IOException {
-        if (address == null) {
-            // only a non-blocking channel answers null; ours is blocking, so it was closed under us
-            ensureOpen();
-            throw new AsynchronousCloseException();
-        }
-        return SocketAddresses.unmap((InetSocketAddress) address);
     }
 
     @Override
@@ -293,44 +147,24 @@ final class JdkUdpConnection implements UdpConnection {
         if (size > limit) {
             throw new DatagramTooLargeException(size, limit);
         }
-        sendDatagram(src, to, socketTrafficClass);
+        sendDatagram(src, to, trafficClass.socketValue());
     }
 
     /**
-     * Sends one datagram with the given IP_TOS value, as the class comment's traffic-class protocol
-     * says; the caller has checked the target and size.
+     * Sends one datagram with the given IP_TOS value ({@link JdkTrafficClass}); the caller has
+     * checked the target and size.
      */
-    private void sendDatagram(ByteBuffer src, InetSocketAddress to, int trafficClass) throws IOException {
-        ReentrantReadWriteLock.ReadLock shared = trafficClassLock.readLock();
-        shared.lock();
+    void sendDatagram(ByteBuffer src, InetSocketAddress to, int tos) throws IOException {
         try {
-            if (appliedTrafficClass == trafficClass) {
-                sendChecked(src, to);
-                return;
-            }
-        } finally {
-            shared.unlock();
-        }
-        ReentrantReadWriteLock.WriteLock exclusive = trafficClassLock.writeLock();
-        exclusive.lock();
-        try {
-            applyTrafficClass(trafficClass);
-            sendChecked(src, to);
-        } finally {
-            exclusive.unlock();
+            trafficClass.send(src, to, tos, checkedSender);
+        } catch (ClosedChannelException e) {
+            throw closed(e);
         }
     }
 
-    /** Sets IP_TOS on the channel if it differs; the caller holds the write lock. */
-    private void applyTrafficClass(int trafficClass) throws IOException {
-        if (appliedTrafficClass != trafficClass) {
-            try {
-                channel.setOption(StandardSocketOptions.IP_TOS, trafficClass);
-            } catch (ClosedChannelException e) {
-                throw closed(e);
-            }
-            appliedTrafficClass = trafficClass;
-        }
+    /** The IP_TOS value set through {@link #setOption}: what datagrams without their own record carry. */
+    int socketTrafficClass() {
+        return trafficClass.socketValue();
     }
 
     private void sendChecked(ByteBuffer src, InetSocketAddress to) throws IOException {
@@ -371,7 +205,8 @@ final class JdkUdpConnection implements UdpConnection {
         }
     }
 
-    private InetSocketAddress checkTarget(InetSocketAddress target) {
+    /** Checks a target address (or picks the remote one) as {@link #send} documents; unmaps it. */
+    InetSocketAddress checkTarget(InetSocketAddress target) {
         if (target == null) {
             if (remoteAddress == null) {
                 throw new IllegalArgumentException(
@@ -394,7 +229,8 @@ final class JdkUdpConnection implements UdpConnection {
         return to;
     }
 
-    private int maxPayload(InetAddress target) {
+    /** The largest payload this socket can send to {@code target}. */
+    int maxPayload(InetAddress target) {
         return inet6 && !(target instanceof Inet4Address) ? UdpFamily.MAX_IPV6_PAYLOAD : UdpFamily.MAX_IPV4_PAYLOAD;
     }
 
@@ -430,15 +266,7 @@ final class JdkUdpConnection implements UdpConnection {
     @Override
     public <T> UdpConnection setOption(SocketOption<T> name, T value) throws IOException {
         if (name == StandardSocketOptions.IP_TOS) {
-            ReentrantReadWriteLock.WriteLock exclusive = trafficClassLock.writeLock();
-            exclusive.lock();
-            try {
-                channel.setOption(name, value);
-                socketTrafficClass = (Integer) value;
-                appliedTrafficClass = socketTrafficClass;
-            } finally {
-                exclusive.unlock();
-            }
+            trafficClass.setSocketOption(name, value);
             return this;
         }
         channel.setOption(name, value);
@@ -450,184 +278,31 @@ final class JdkUdpConnection implements UdpConnection {
     public <T> T getOption(SocketOption<T> name) throws IOException {
         if (name == StandardSocketOptions.IP_TOS) {
             ensureOpen();
-            return name.type().cast(socketTrafficClass);
+            return name.type().cast(trafficClass.socketValue());
         }
         return channel.getOption(name);
     }
 
     // ---- messages ----
 
-    /**
-     * Reads one datagram into {@code msgs[offset]}; see the class comment. Flags are not supported.
-     */
+    /** Reads one datagram into {@code msgs[offset]}; see {@link JdkMessageIo}. Flags are not supported. */
     @Override
     public int readBatch(Message[] msgs, int offset, int count, int flags) throws IOException {
-        Objects.checkFromIndexSize(offset, count, msgs.length);
-        BatchFlags.checkRead(flags);
-        if (count == 0) {
-            return 0;
-        }
-        if (flags != 0) {
-            throw new UnsupportedOperationException("the jdk backend supports neither DONTWAIT nor PEEK (flags 0x"
-                    + Integer.toHexString(flags) + "): its channel blocks, and the JDK has no peek");
-        }
-        Message m = msgs[offset];
-        SingleMessageIo.checkWritable(m);
-        ensureOpen();
-        int timeout = readTimeoutMillis;
-        ByteBuffer[] buffers = m.buffers();
-        try {
-            if (timeout == 0 && buffers.length == 1 && buffers[0].remaining() >= DIRECT_RECEIVE_THRESHOLD) {
-                ByteBuffer into = buffers[0].duplicate();
-                int start = into.position();
-                InetSocketAddress sender = sender(channel.receive(into));
-                int length = into.position() - start;
-                countReceived(length, false);
-                m.address(sender).length(length).controlLength(0).flags(0);
-                return 1;
-            }
-            scratchLock.lock();
-            try {
-                InetSocketAddress sender;
-                ByteBuffer staged;
-                if (timeout > 0) {
-                    DatagramPacket packet = receiveTimedLocked(timeout);
-                    sender = sender(packet.getSocketAddress());
-                    staged = timedView.limit(packet.getLength()).position(0);
-                } else {
-                    ByteBuffer scratch = directScratch;
-                    if (scratch == null) {
-                        scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
-                        directScratch = scratch;
-                    }
-                    scratch.clear();
-                    sender = sender(channel.receive(scratch));
-                    staged = scratch.flip();
-                }
-                int length = staged.remaining();
-                int stored = SingleMessageIo.scatter(staged, m);
-                countReceived(length, stored < length);
-                m.address(sender).length(stored).controlLength(0).flags(stored < length ? Message.TRUNCATED : 0);
-                return 1;
-            } finally {
-                scratchLock.unlock();
-            }
-        } catch (ClosedChannelException e) {
-            throw closed(e);
-        }
+        return messages.read(msgs, offset, count, flags);
     }
 
     /**
-     * Sends one datagram per message (one per segment with {@code UDP_SEGMENT}); see the class comment.
-     * {@link BatchFlags#DONTWAIT} is not supported.
+     * Sends one datagram per message (one per segment with {@code UDP_SEGMENT}); see
+     * {@link JdkMessageIo}. {@link BatchFlags#DONTWAIT} is not supported.
      */
     @Override
     public int writeBatch(Message[] msgs, int offset, int count, int flags) throws IOException {
-        Objects.checkFromIndexSize(offset, count, msgs.length);
-        BatchFlags.checkWrite(flags);
-        if (count > 0 && flags != 0) {
-            throw new UnsupportedOperationException(
-                    "the jdk backend does not support DONTWAIT: its channel blocks for its concurrent users");
-        }
-        ControlMessage control = null;
-        for (int i = 0; i < count; i++) {
-            Message m = msgs[offset + i];
-            try {
-                ByteBuffer c = m.control();
-                if (c != null && c.hasRemaining()) {
-                    if (control == null) {
-                        control = new ControlMessage();
-                    }
-                    control.parse(c, c.position(), c.remaining());
-                    write(m, control);
-                } else {
-                    write(m, null);
-                }
-            } catch (IOException | RuntimeException e) {
-                if (i == 0) {
-                    throw e;
-                }
-                return i; // reported again by the next call, which starts with this message
-            }
-        }
-        return count;
+        return messages.write(msgs, offset, count, flags);
     }
 
-    private void write(Message m, ControlMessage control) throws IOException {
-        ensureOpen();
-        InetSocketAddress to = checkTarget(m.address());
-        int trafficClass = socketTrafficClass;
-        int segmentSize = 0;
-        if (control != null) {
-            refuseUnsupported(control);
-            if (control.trafficClass() != ControlMessage.UNSET) {
-                trafficClass = control.trafficClass();
-            }
-            segmentSize = control.segmentSize();
-        }
-        long total = m.remaining();
-        int limit = maxPayload(to.getAddress());
-        if (total > limit) {
-            throw new DatagramTooLargeException(total > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) total, limit);
-        }
-        int length = (int) total;
-        int segments = segmentSize == 0 ? 1 : Math.max(1, (length + segmentSize - 1) / segmentSize);
-        if (segments > MAX_SEGMENTS) {
-            throw new IllegalArgumentException("UDP_SEGMENT of " + segmentSize + " bytes would split " + length
-                    + " bytes into " + segments + " segments, more than " + MAX_SEGMENTS + " (EINVAL)");
-        }
-        ByteBuffer[] buffers = m.buffers();
-        if (buffers.length <= 1) {
-            ByteBuffer payload = buffers.length == 0 ? EMPTY.duplicate() : buffers[0].duplicate();
-            sendSegments(payload, to, trafficClass, segments == 1 ? length : segmentSize);
-        } else {
-            sendStagingLock.lock();
-            try {
-                ByteBuffer staging = sendStaging;
-                if (staging == null) {
-                    staging = ByteBuffer.allocateDirect(SCRATCH_SIZE);
-                    sendStaging = staging;
-                }
-                staging.clear();
-                for (ByteBuffer b : buffers) {
-                    int n = b.remaining();
-                    staging.put(staging.position(), b, b.position(), n);
-                    staging.position(staging.position() + n);
-                }
-                sendSegments(staging.flip(), to, trafficClass, segments == 1 ? length : segmentSize);
-            } finally {
-                sendStagingLock.unlock();
-            }
-        }
-        m.length(length).controlLength(0).flags(0);
-    }
-
-    /** Sends {@code payload}'s remaining bytes as datagrams of {@code segmentSize} (the last may be shorter). */
-    private void sendSegments(ByteBuffer payload, InetSocketAddress to, int trafficClass, int segmentSize)
-            throws IOException {
-        int end = payload.limit();
-        int at = payload.position();
-        do {
-            int next = Math.min(end, at + segmentSize);
-            payload.limit(next).position(at);
-            sendDatagram(payload, to, trafficClass);
-            at = next;
-        } while (at < end);
-    }
-
-    /** The records the JDK cannot pass to the kernel, and receive-only records, which no send takes. */
-    private static void refuseUnsupported(ControlMessage control) {
-        if (control.source() != null || control.destination() != null || control.interfaceIndex() != 0) {
-            throw new UnsupportedOperationException("the jdk backend cannot send with IP_PKTINFO/IPV6_PKTINFO "
-                    + "(a source address or an interface): " + control);
-        }
-        if (control.hopLimit() != ControlMessage.UNSET) {
-            throw new UnsupportedOperationException(
-                    "the jdk backend cannot send with IP_TTL/IPV6_HOPLIMIT (a per-datagram hop limit): " + control);
-        }
-        if (control.groSegmentSize() != 0 || control.dropCount() != ControlMessage.UNSET) {
-            throw new IllegalArgumentException("UDP_GRO and SO_RXQ_OVFL are received, not sent (EINVAL): " + control);
-        }
+    /** The read timeout in milliseconds, rounded up; 0 for none. */
+    int readTimeoutMillis() {
+        return readTimeoutMillis;
     }
 
     /**
@@ -635,9 +310,8 @@ final class JdkUdpConnection implements UdpConnection {
      */
     @Override
     public UdpStatistics statistics() {
-        return UdpStatistics.builder().datagramsSent(datagramsSent.sum()).bytesSent(bytesSent.sum())
-                .datagramsReceived(datagramsReceived.sum()).bytesReceived(bytesReceived.sum())
-                .truncatedDatagrams(truncated.sum()).build();
+        return receiver.statistics(
+                UdpStatistics.builder().datagramsSent(datagramsSent.sum()).bytesSent(bytesSent.sum())).build();
     }
 
     @Override
@@ -665,7 +339,7 @@ final class JdkUdpConnection implements UdpConnection {
         }
     }
 
-    private void ensureOpen() throws ClosedChannelException {
+    void ensureOpen() throws ClosedChannelException {
         if (closed.get() || !channel.isOpen()) {
             if (!closed.get()) {
                 close(); // closed under us (an interrupt): untrack
@@ -678,7 +352,7 @@ final class JdkUdpConnection implements UdpConnection {
      * Turns a failure caused by closing into a {@link ClosedChannelException}, closing this connection
      * first if the channel was closed under it (by an interrupt), so the network forgets it.
      */
-    private ClosedChannelException closed(IOException e) {
+    ClosedChannelException closed(IOException e) {
         if (!closed.get()) {
             close();
         }

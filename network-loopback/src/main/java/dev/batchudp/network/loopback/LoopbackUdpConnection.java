@@ -165,8 +165,7 @@ final class LoopbackUdpConnection implements LoopbackConnection {
         }
         InetSocketAddress sender;
         try {
-            sender = queue.isSimulated() ? queue.takeSimulated(readTimeoutNanos, dst)
-                    : queue.take(readTimeoutNanos, dst);
+            sender = queue.take(readTimeoutNanos, dst);
         } catch (InterruptedException e) {
             throw closedByInterrupt(e);
         }

@@ -13,11 +13,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A connection's bounded receive queue: a ring of datagrams (payload, sender, the address it was sent
- * to, its IP header fields and the drop count when it was queued) guarded by one lock, with
- * a condition for blocked receivers. Senders never block: {@link #offer} answers at once. The ring
- * starts small and doubles up to the capacity, so idle connections cost little even when the
- * configured capacity is large.
+ * A connection's bounded receive queue: a {@link DatagramRing} (payload, sender, the address it was
+ * sent to, its IP header fields and the drop count when it was queued) guarded by one lock, with a
+ * condition for blocked receivers, and the receivers' waits in real or simulated time. Senders never
+ * block: {@link #offer} answers at once.
  *
  * <p>Counters of what arrived ({@code delivered}) and what was taken ({@code received},
  * {@code truncated}) are plain fields guarded by the lock, which every enqueue and dequeue holds
@@ -28,13 +27,6 @@ final class ReceiveQueue {
     static final int FULL = 1;
     static final int CLOSED = 2;
 
-    private static final int INITIAL_SLOTS = 16;
-    private static final byte[][] NO_PAYLOADS = new byte[0][];
-    private static final InetSocketAddress[] NO_SENDERS = new InetSocketAddress[0];
-    private static final InetAddress[] NO_DESTINATIONS = new InetAddress[0];
-    private static final int[] NO_HEADERS = new int[0];
-    private static final long[] NO_DROPS = new long[0];
-
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final int capacity;
@@ -44,18 +36,8 @@ final class ReceiveQueue {
     /** Receivers waiting on {@link #timeline}; a delivery or close wakes them only when there are any. */
     private final AtomicInteger simulatedWaiters = new AtomicInteger();
 
-    // Guarded by lock.
-    private byte[][] payloads;
-    private InetSocketAddress[] senders;
-    private InetAddress[] destinations;
-    /** Each datagram's traffic class (bits 0-7) and hop limit (bits 8-15): {@link #header}. */
-    private int[] headers;
-    /** Each datagram's {@code SO_RXQ_OVFL} stamp: {@link #droppedQueueFull} when it was queued, if asked for. */
-    private long[] drops;
-    private int head;
-    /** Written under the lock; read without it by {@link #offer} to drop cheaply when full. */
-    private volatile int count;
-    private long bytes;
+    // Guarded by lock, except the ring's size, which offer and simulated waiters read without it.
+    private final DatagramRing ring;
     private int byteCapacity;
     private int waiters;
     /** Written under the lock; read without it by receivers waiting on simulated time. */
@@ -71,15 +53,13 @@ final class ReceiveQueue {
         this.timeline = timeline;
         this.capacity = capacity;
         this.byteCapacity = byteCapacity;
-        int initial = Math.min(INITIAL_SLOTS, capacity);
-        this.payloads = new byte[initial][];
-        this.senders = new InetSocketAddress[initial];
-        this.destinations = new InetAddress[initial];
-        this.headers = new int[initial];
-        this.drops = new long[initial];
+        this.ring = new DatagramRing(capacity);
     }
 
-    /** Packs a datagram's traffic class and hop limit (each 0-255) into one header word. */
+    /**
+     * Packs a datagram's traffic class (bits 0-7) and hop limit (bits 8-15), each 0-255, into one
+     * header word.
+     */
     static int header(int trafficClass, int hopLimit) {
         return (trafficClass & 0xff) | (hopLimit & 0xff) << 8;
     }
@@ -102,7 +82,7 @@ final class ReceiveQueue {
      * @return {@link #ACCEPTED}, {@link #FULL} (dropped and counted) or {@link #CLOSED}
      */
     int offer(byte[] payload, InetSocketAddress sender, InetAddress destination, int header) {
-        if (count >= capacity) {
+        if (ring.size() >= capacity) {
             // Full: drop without contending for the lock the receiver needs to drain the queue. An
             // overloaded receiver is the common case for a full queue, and this keeps it fast.
             droppedQueueFull.increment();
@@ -115,25 +95,13 @@ final class ReceiveQueue {
                 return CLOSED;
             }
             // As Linux does, an empty queue takes one datagram whatever the byte limit.
-            if (count == capacity || (count > 0 && bytes + payload.length > byteCapacity)) {
+            int count = ring.size();
+            if (count == capacity || (count > 0 && ring.bytes() + payload.length > byteCapacity)) {
                 droppedQueueFull.increment();
                 return FULL;
             }
-            if (count == payloads.length) {
-                grow();
-            }
-            int tail = head + count;
-            if (tail >= payloads.length) {
-                tail -= payloads.length;
-            }
-            payloads[tail] = payload;
-            senders[tail] = sender;
-            destinations[tail] = destination;
-            headers[tail] = header;
             // As sock_skb_set_dropcount (include/net/sock.h): stamped at enqueue, only while asked for.
-            drops[tail] = stampDrops ? droppedQueueFull.sum() : 0;
-            count++;
-            bytes += payload.length;
+            ring.add(payload, sender, destination, header, stampDrops ? droppedQueueFull.sum() : 0);
             delivered++;
             if (waiters > 0) {
                 notEmpty.signal();
@@ -148,9 +116,11 @@ final class ReceiveQueue {
     }
 
     /**
-     * Takes the oldest datagram, waiting for one if the queue is empty, and copies its payload into
-     * {@code dst}. The copy happens under the lock, so nothing is allocated per datagram; for the
-     * datagram sizes UDP carries it costs less than the lock hand-off itself.
+     * Takes the oldest datagram, waiting for one if the queue is empty (on the network's simulated time
+     * if it has one: the timeout runs on the {@link ManualClock}, and a receiver waiting here is idle
+     * for auto-advance), and copies its payload into {@code dst}. The copy happens under the lock, so
+     * nothing is allocated per datagram; for the datagram sizes UDP carries it costs less than the lock
+     * hand-off itself.
      *
      * @param timeoutNanos how long to wait; 0 waits forever
      * @param dst where the payload is stored, from its position; not read-only
@@ -162,18 +132,80 @@ final class ReceiveQueue {
      */
     InetSocketAddress take(long timeoutNanos, ByteBuffer dst)
             throws ClosedChannelException, DatagramTruncatedException, InterruptedException {
+        if (!lockWhenQueued(timeoutNanos, true)) {
+            return null;
+        }
+        try {
+            return dequeue(dst);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for a datagram (unless {@code block} is false) and returns holding the lock once one is
+     * queued, or returns {@code false}, not holding it, if none came in time. Waits on simulated time
+     * when the network has it and {@code block} is true, else in real time.
+     *
+     * @throws ClosedChannelException if the queue was closed before the wait
+     * @throws AsynchronousCloseException if it was closed while waiting
+     */
+    private boolean lockWhenQueued(long timeoutNanos, boolean block) throws ClosedChannelException,
+            InterruptedException {
+        if (timeline != null && block) {
+            return lockWhenQueuedSimulated(timeoutNanos);
+        }
         final ReentrantLock lock = this.lock;
         lock.lockInterruptibly();
+        boolean queued = false;
         try {
             if (closed) {
                 throw new ClosedChannelException();
             }
-            if (count == 0 && !awaitLocked(timeoutNanos)) {
-                return null;
-            }
-            return dequeue(dst);
+            queued = ring.size() > 0 || (block && awaitLocked(timeoutNanos));
+            return queued;
         } finally {
-            lock.unlock();
+            if (!queued) {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** {@link #lockWhenQueued} on the network's simulated time. */
+    private boolean lockWhenQueuedSimulated(long timeoutNanos) throws ClosedChannelException,
+            InterruptedException {
+        long now = timeline.clock().nanos();
+        long deadline = timeoutNanos == 0 || timeoutNanos >= Timeline.NONE - now ? Timeline.NONE : now + timeoutNanos;
+        boolean waited = false;
+        while (true) {
+            final ReentrantLock lock = this.lock;
+            lock.lockInterruptibly();
+            boolean queued = false;
+            try {
+                if (closed) {
+                    throw waited ? new AsynchronousCloseException() : new ClosedChannelException();
+                }
+                queued = ring.size() > 0;
+                if (queued) {
+                    return true;
+                }
+            } finally {
+                if (!queued) {
+                    lock.unlock();
+                }
+            }
+            if (timeline.clock().nanos() >= deadline) {
+                return false;
+            }
+            waited = true;
+            simulatedWaiters.incrementAndGet();
+            try {
+                if (!timeline.await(() -> ring.size() > 0 || closed, deadline)) {
+                    throw new AsynchronousCloseException();
+                }
+            } finally {
+                simulatedWaiters.decrementAndGet();
+            }
         }
     }
 
@@ -187,7 +219,7 @@ final class ReceiveQueue {
         waiters++;
         try {
             long remaining = timeoutNanos;
-            while (count == 0) {
+            while (ring.size() == 0) {
                 if (closed) {
                     throw new AsynchronousCloseException();
                 }
@@ -237,64 +269,22 @@ final class ReceiveQueue {
      */
     int takeMessages(long timeoutNanos, boolean block, boolean peek, Message[] msgs, int offset, int count,
             MessageFiller filler) throws ClosedChannelException, InterruptedException {
-        if (timeline != null && block) {
-            return takeMessagesSimulated(timeoutNanos, peek, msgs, offset, count, filler);
+        if (!lockWhenQueued(timeoutNanos, block)) {
+            return block ? -1 : 0;
         }
-        final ReentrantLock lock = this.lock;
-        lock.lockInterruptibly();
         try {
-            if (closed) {
-                throw new ClosedChannelException();
-            }
-            if (this.count == 0 && (!block || !awaitLocked(timeoutNanos))) {
-                return block ? -1 : 0;
-            }
             return fill(peek, msgs, offset, count, filler);
         } finally {
             lock.unlock();
         }
     }
 
-    private int takeMessagesSimulated(long timeoutNanos, boolean peek, Message[] msgs, int offset, int count,
-            MessageFiller filler) throws ClosedChannelException, InterruptedException {
-        long now = timeline.clock().nanos();
-        long deadline = timeoutNanos == 0 || timeoutNanos >= Timeline.NONE - now ? Timeline.NONE : now + timeoutNanos;
-        boolean waited = false;
-        while (true) {
-            final ReentrantLock lock = this.lock;
-            lock.lockInterruptibly();
-            try {
-                if (closed) {
-                    throw waited ? new AsynchronousCloseException() : new ClosedChannelException();
-                }
-                if (this.count > 0) {
-                    return fill(peek, msgs, offset, count, filler);
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (timeline.clock().nanos() >= deadline) {
-                return -1;
-            }
-            waited = true;
-            simulatedWaiters.incrementAndGet();
-            try {
-                if (!timeline.await(() -> this.count > 0 || closed, deadline)) {
-                    throw new AsynchronousCloseException();
-                }
-            } finally {
-                simulatedWaiters.decrementAndGet();
-            }
-        }
-    }
-
     /** Fills messages from the head of the queue; the caller holds the lock and there is a datagram. */
     private int fill(boolean peek, Message[] msgs, int offset, int max, MessageFiller filler) {
         int n = 0;
-        while (n < max && count > 0) {
-            int h = head;
-            byte[] payload = payloads[h];
-            boolean cut = filler.fill(msgs[offset + n], payload, senders[h], destinations[h], headers[h], drops[h]);
+        while (n < max && ring.size() > 0) {
+            boolean cut = filler.fill(msgs[offset + n], ring.headPayload(), ring.headSender(),
+                    ring.headDestination(), ring.headHeader(), ring.headDrops());
             n++;
             if (peek) {
                 break; // a peek consumes nothing and counts nothing
@@ -302,19 +292,14 @@ final class ReceiveQueue {
             if (cut) {
                 truncated++;
             }
-            remove(h, payload.length);
+            remove();
         }
         return n;
     }
 
     /** Removes the head datagram and counts it as received; the caller holds the lock. */
-    private void remove(int h, int length) {
-        payloads[h] = null;
-        senders[h] = null;
-        destinations[h] = null;
-        head = h + 1 == payloads.length ? 0 : h + 1;
-        count--;
-        bytes -= length;
+    private void remove() {
+        int length = ring.removeHead();
         received++;
         receivedBytes += length;
     }
@@ -329,51 +314,6 @@ final class ReceiveQueue {
         return droppedQueueFull.sum();
     }
 
-    /**
-     * Takes the oldest datagram as {@link #take} does, but waits on the network's simulated time: the
-     * timeout runs on the {@link ManualClock}, and a receiver waiting here is idle for auto-advance.
-     *
-     * @param timeoutNanos how long to wait on the clock; 0 waits forever
-     * @param dst where the payload is stored
-     * @return the sender, or {@code null} if the clock reached the timeout first
-     * @throws DatagramTruncatedException if the payload did not fit; the datagram is consumed
-     * @throws ClosedChannelException if the queue was closed before the call
-     * @throws AsynchronousCloseException if it was closed while waiting
-     * @throws InterruptedException if interrupted while waiting
-     */
-    InetSocketAddress takeSimulated(long timeoutNanos, ByteBuffer dst)
-            throws ClosedChannelException, DatagramTruncatedException, InterruptedException {
-        long now = timeline.clock().nanos();
-        long deadline = timeoutNanos == 0 || timeoutNanos >= Timeline.NONE - now ? Timeline.NONE : now + timeoutNanos;
-        boolean waited = false;
-        while (true) {
-            final ReentrantLock lock = this.lock;
-            lock.lockInterruptibly();
-            try {
-                if (closed) {
-                    throw waited ? new AsynchronousCloseException() : new ClosedChannelException();
-                }
-                if (count > 0) {
-                    return dequeue(dst);
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (timeline.clock().nanos() >= deadline) {
-                return null;
-            }
-            waited = true;
-            simulatedWaiters.incrementAndGet();
-            try {
-                if (!timeline.await(() -> count > 0 || closed, deadline)) {
-                    throw new AsynchronousCloseException();
-                }
-            } finally {
-                simulatedWaiters.decrementAndGet();
-            }
-        }
-    }
-
     /** Whether receives wait on simulated time. */
     boolean isSimulated() {
         return timeline != null;
@@ -381,10 +321,9 @@ final class ReceiveQueue {
 
     /** Takes the head datagram; the caller holds the lock and has checked that there is one. */
     private InetSocketAddress dequeue(ByteBuffer dst) throws DatagramTruncatedException {
-        int h = head;
-        byte[] payload = payloads[h];
-        InetSocketAddress sender = senders[h];
-        remove(h, payload.length);
+        byte[] payload = ring.headPayload();
+        InetSocketAddress sender = ring.headSender();
+        remove();
         int room = dst.remaining();
         if (payload.length > room) {
             dst.put(payload, 0, room);
@@ -403,14 +342,7 @@ final class ReceiveQueue {
                 return;
             }
             closed = true;
-            payloads = NO_PAYLOADS;
-            senders = NO_SENDERS;
-            destinations = NO_DESTINATIONS;
-            headers = NO_HEADERS;
-            drops = NO_DROPS;
-            head = 0;
-            count = 0;
-            bytes = 0;
+            ring.discard();
             notEmpty.signalAll();
         } finally {
             lock.unlock();
@@ -450,8 +382,8 @@ final class ReceiveQueue {
         lock.lock();
         try {
             return new LoopbackConnectionStats(
-                    sent, delivered, received, droppedQueueFull.sum(), truncated, count, bytes, droppedByRule,
-                    duplicated);
+                    sent, delivered, received, droppedQueueFull.sum(), truncated, ring.size(), ring.bytes(),
+                    droppedByRule, duplicated);
         } finally {
             lock.unlock();
         }
@@ -472,24 +404,5 @@ final class ReceiveQueue {
         } finally {
             lock.unlock();
         }
-    }
-
-    private void grow() {
-        int length = payloads.length;
-        int newLength = (int) Math.min((long) capacity, Math.max(INITIAL_SLOTS, 2L * length));
-        payloads = unroll(payloads, new byte[newLength][], length);
-        senders = unroll(senders, new InetSocketAddress[newLength], length);
-        destinations = unroll(destinations, new InetAddress[newLength], length);
-        headers = unroll(headers, new int[newLength], length);
-        drops = unroll(drops, new long[newLength], length);
-        head = 0;
-    }
-
-    /** Copies the ring {@code from} into {@code to} so that it starts at index 0. */
-    private <A> A unroll(A from, A to, int length) {
-        int firstPart = Math.min(count, length - head);
-        System.arraycopy(from, head, to, 0, firstPart);
-        System.arraycopy(from, 0, to, firstPart, count - firstPart);
-        return to;
     }
 }

@@ -148,6 +148,12 @@ public final class LinuxConstants {
     public static final int F_GETFL = 3;
     /** {@code FD_CLOEXEC}, {@code <asm-generic/fcntl.h>}. */
     public static final int FD_CLOEXEC = 1;
+    /** {@code O_RDONLY}, {@code <asm-generic/fcntl.h>}. */
+    public static final int O_RDONLY = 0;
+    /** {@code O_CLOEXEC} (octal 02000000), {@code <asm-generic/fcntl.h>}. */
+    public static final int O_CLOEXEC = 0x80000;
+    /** {@code CLONE_NEWNET}: a network namespace, for {@code setns(2)}, {@code <linux/sched.h>}. */
+    public static final int CLONE_NEWNET = 0x40000000;
     /** {@code O_NONBLOCK} (octal 04000), {@code <asm-generic/fcntl.h>}. */
     public static final int O_NONBLOCK = 0x800;
 

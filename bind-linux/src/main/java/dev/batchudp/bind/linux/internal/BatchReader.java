@@ -176,6 +176,13 @@ final class BatchReader {
                     throw new UnsupportedOperationException("PEEK on a connection whose reads are coalesced (UDP GRO)"
                             + " and split by the batching connection");
                 }
+                for (int i = offset; i < offset + count; i++) {
+                    for (ByteBuffer b : msgs[i].buffers()) {
+                        if (b.isDirect()) {
+                            SegmentScopes.checkAccessible(b); // before the read: no datagram lost to a bad buffer
+                        }
+                    }
+                }
                 if (!split.hasNext() && receiveCoalesced(flags) == 0) {
                     return 0;
                 }

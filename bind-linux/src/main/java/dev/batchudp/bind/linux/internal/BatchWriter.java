@@ -406,10 +406,7 @@ final class BatchWriter {
                 }
                 done += sent;
                 if (!o.done()) {
-                    if (done == 0 && o.cause != null) {
-                        throw o.cause;
-                    }
-                    return done;
+                    return done; // a later message failed, or MSG_DONTWAIT and the kernel would block
                 }
             }
             return done;

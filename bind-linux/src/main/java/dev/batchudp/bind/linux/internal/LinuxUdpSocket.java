@@ -370,6 +370,12 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
         for (int i = 0; i < count; i++) {
             Message m = msgs[offset + i];
             InetSocketAddress dest = checkTarget(m.address());
+            ByteBuffer control = m.control();
+            if (control != null && control.hasRemaining() && UdpCmsgs.find(control, control.position(),
+                    control.remaining(), -1, -1, -1, -1, 0) == UdpCmsgs.MALFORMED) {
+                throw new IllegalArgumentException("message " + (offset + i) + ": malformed control data (a cmsg_len"
+                        + " outside its " + control.remaining() + " bytes)");
+            }
             long size = m.remaining();
             int limit = limitFor(dest);
             if (size > limit) {

@@ -255,6 +255,48 @@ class LinuxMessageApiTest {
     }
 
     @Test
+    void aWriteThatWouldBlockWithDontWaitReturnsWhatWasSent() throws IOException {
+        Syscalls real = Syscalls.system();
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        ThreadLocal<Integer> fake = ThreadLocal.withInitial(() -> 0);
+        LibC libc = new DelegatingLibC(real.libc()) {
+            @Override
+            public int sendmmsg(int fd, long vec, int vlen, int flags) {
+                if (calls.incrementAndGet() <= 2) {
+                    // First call: one message accepted; second: the send buffer is full.
+                    fake.set(calls.get() == 2 ? LinuxConstants.EAGAIN : 0);
+                    return calls.get() == 2 ? -1 : delegate.sendmmsg(fd, vec, 1, flags);
+                }
+                fake.set(0);
+                return delegate.sendmmsg(fd, vec, vlen, flags);
+            }
+        };
+        Syscalls sys = new Syscalls(libc, () -> {
+            int f = fake.get();
+            return f != 0 ? f : real.errnoSource().getAsInt();
+        });
+        try (LinuxUdpSocket rx = socket(UdpFamily.UDP4);
+                LinuxUdpSocket tx = LinuxUdpSocket.open(sys, NETWORK, UdpFamily.UDP4, ipv4Loopback(0), null, null)) {
+            Message[] out = new Message[3];
+            for (int i = 0; i < 3; i++) {
+                out[i] = new Message(ByteBuffer.wrap(payload(i, 10))).address(rx.localAddress());
+            }
+            assertThat(tx.writeBatch(out, 0, 3, BatchFlags.DONTWAIT)).isEqualTo(1);
+            assertThat(tx.writeBatch(out, 1, 2, BatchFlags.DONTWAIT)).isEqualTo(2);
+            assertThat(tx.statistics().datagramsSent()).isEqualTo(3);
+            Message[] in = {new Message(ByteBuffer.allocate(64)), new Message(ByteBuffer.allocate(64)),
+                new Message(ByteBuffer.allocate(64))};
+            int got = 0;
+            while (got < 3) {
+                got += rx.readBatch(in, got, 3 - got, 0);
+            }
+            for (int i = 0; i < 3; i++) {
+                assertThat(stored(in[i])).isEqualTo(payload(i, 10));
+            }
+        }
+    }
+
+    @Test
     void aConnectedSocketSendsMessagesWithoutAddress() throws IOException {
         try (LinuxUdpSocket rx = socket(UdpFamily.UDP4);
                 LinuxUdpSocket tx = LinuxUdpSocket.open(Syscalls.system(), NETWORK, UdpFamily.UDP4, ipv4Loopback(0),

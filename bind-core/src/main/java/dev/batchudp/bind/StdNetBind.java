@@ -9,6 +9,7 @@ import dev.batchudp.network.NetworkFeature;
 import dev.batchudp.network.SocketAddresses;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import dev.batchudp.network.UdpStatistics;
 import dev.batchudp.network.spi.ProviderLoader;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -76,6 +77,7 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
     private volatile Sockets sockets = Sockets.CLOSED;
     private volatile boolean blackhole4;
     private volatile boolean blackhole6;
+    private volatile UdpStatistics closedStatistics = UdpStatistics.NONE;
 
     private StdNetBind(Network network, StdNetBindOptions options) {
         this.network = Objects.requireNonNull(network, "bind network is null");
@@ -133,6 +135,59 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
     @Override
     public int batchSize() {
         return batchSize;
+    }
+
+    /**
+     * Returns whether this bind uses sticky sources: whether its sockets will capture the local
+     * address each datagram arrived on ({@link Endpoint#srcIp()}) and send replies to that endpoint from
+     * it, the counterpart of wireguard-go's {@code StdNetSupportsStickySockets}. True when batching is
+     * on and the batching provider captures sources for this bind's network ({@code bind-linux} on the
+     * native Linux network); false on the portable path and the loopback network, where replies leave
+     * from the kernel's (or simulator's) choice of address. Known before {@link #open(int)}; nothing is
+     * opened.
+     *
+     * @return whether sources are captured and used
+     * @since 0.2
+     */
+    public boolean supportsStickySockets() {
+        return batchingProvider != null && batchingProvider.supports(network)
+                && batchingProvider.capturesSources(network);
+    }
+
+    /**
+     * Returns whether a bind with the default options on {@code network} uses sticky sources
+     * ({@link #supportsStickySockets()}).
+     *
+     * @param network the network
+     * @return whether sources are captured and used there
+     * @since 0.2
+     */
+    public static boolean supportsStickySockets(Network network) {
+        return create(network).supportsStickySockets();
+    }
+
+    /**
+     * Returns this bind's counters: the sum of its sockets' {@link UdpConnection#statistics()} since
+     * the bind was created, across every {@link #open(int)} (the counters of closed sockets are kept).
+     * Counts no socket keeps are {@link UdpStatistics#UNAVAILABLE}; the offload flags describe the
+     * sockets open now. No compile dependency on a platform module is needed to see a drop: on
+     * {@code bind-linux} sockets this includes the kernel's receive-queue drops, {@code ENOBUFS},
+     * truncations, ICMP port unreachable, GSO fallbacks and refused sticky sources; on the loopback
+     * network its simulated queue drops.
+     *
+     * @return the counters now
+     * @since 0.2
+     */
+    public UdpStatistics statistics() {
+        UdpStatistics total = closedStatistics;
+        Sockets s = sockets;
+        if (s.v4 != null) {
+            total = total.plus(s.v4.connection().statistics());
+        }
+        if (s.v6 != null && s.v6 != s.v4) {
+            total = total.plus(s.v6.connection().statistics());
+        }
+        return total;
     }
 
     /**
@@ -347,6 +402,10 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
         return new FamilySocket(conn, batching, family, name, batchSize);
     }
 
+    private static UdpStatistics offloadsOff(UdpStatistics closed) {
+        return closed.toBuilder().transmitOffload(false).receiveOffload(false).build();
+    }
+
     @Override
     public void close() {
         lifecycle.lock();
@@ -355,12 +414,17 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
             sockets = Sockets.CLOSED;
             blackhole4 = false;
             blackhole6 = false;
+            UdpStatistics kept = closedStatistics;
+            // Read before closing: the kernel's drop count is read from the open socket.
             if (s.v4 != null) {
+                kept = kept.plus(offloadsOff(s.v4.connection().statistics()));
                 s.v4.close();
             }
             if (s.v6 != null && s.v6 != s.v4) {
+                kept = kept.plus(offloadsOff(s.v6.connection().statistics()));
                 s.v6.close();
             }
+            closedStatistics = kept;
         } finally {
             lifecycle.unlock();
         }

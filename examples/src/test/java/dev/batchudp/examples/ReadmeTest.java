@@ -20,6 +20,7 @@ class ReadmeTest {
     private static final Path ROOT = Path.of("..");
     private static final List<Path> SOURCES = List.of(
             Path.of("src/test/java/dev/batchudp/examples/ReadmeSnippetsTest.java"),
+            Path.of("src/main/java/dev/batchudp/examples/QuicStyleIo.java"),
             ROOT.resolve("network-loopback-junit5/src/test/java/dev/batchudp/network/loopback/junit5/ReadmeExampleTest.java"),
             ROOT.resolve("network-loopback-junit5/src/test/java/dev/batchudp/network/loopback/junit5/ReadmeSimulationTest.java"));
 

@@ -358,6 +358,12 @@ public final class ControlMessage {
      * position, limit and order are not used or changed). Fields without a record are unset; unknown
      * records are skipped; when a record appears twice the last one wins.
      *
+     * <p>Packet info has one layout for both directions: an {@code IP_PKTINFO} record whose
+     * {@code ipi_addr} is {@code 0.0.0.0} was built for sending ({@link #marshal}) and yields
+     * {@link #source()} from {@code ipi_spec_dst}; any other yields {@link #destination()} from
+     * {@code ipi_addr}. An {@code IPV6_PKTINFO} record has one address, which always yields
+     * {@link #destination()}: on a send record it is the source.
+     *
      * @param control the bytes
      * @param offset where the first record starts
      * @param length how many bytes of records
@@ -390,7 +396,13 @@ public final class ControlMessage {
                 case IP_PKTINFO:
                     need(size, IN_PKTINFO_SIZE, "IP_PKTINFO");
                     interfaceIndex = (int) INT.get(b, data);
-                    destination = address(b, data + 8, 4);
+                    if ((int) INT.get(b, data + 8) == 0 && (int) INT.get(b, data + 4) != 0) {
+                        // A record built for sending (marshal writes ipi_addr as 0.0.0.0; the kernel always
+                        // fills it on receive): the source is ipi_spec_dst, which ip_cmsg_send reads.
+                        source = address(b, data + 4, 4);
+                    } else {
+                        destination = address(b, data + 8, 4);
+                    }
                     return;
                 case IP_TOS:
                     trafficClass = byteOrInt(b, data, size, "IP_TOS");

@@ -37,6 +37,19 @@ public abstract class BatchingConnProvider {
     public abstract boolean supports(Network network);
 
     /**
+     * Returns whether the batching connections this provider makes for {@code network} capture the
+     * local address each datagram was sent to and send replies from it (sticky sources), which makes
+     * {@link dev.batchudp.bind.StdNetBind#supportsStickySockets()} true. The default is {@code false}.
+     *
+     * @param network the network
+     * @return whether upgraded connections of that network capture and use sources
+     * @since 0.2
+     */
+    public boolean capturesSources(Network network) {
+        return false;
+    }
+
+    /**
      * Upgrades a connection, as batchudp's {@code TryUpgradeToBatchingConn}.
      *
      * @param connection the connection

@@ -38,6 +38,15 @@ public final class LinuxBatchingConnProvider extends BatchingConnProvider {
     }
 
     /**
+     * Returns {@link #supports}: this module's batching connections always capture packet info
+     * ({@code IP_PKTINFO}, {@code IPV6_RECVPKTINFO}) and send replies from it.
+     */
+    @Override
+    public boolean capturesSources(Network network) {
+        return supports(network);
+    }
+
+    /**
      * Upgrades a socket of the {@code linux} backend (or returns the batched I/O it already has).
      *
      * @return the batching connection, or empty for any other connection or when unavailable

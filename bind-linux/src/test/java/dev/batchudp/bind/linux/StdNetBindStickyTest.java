@@ -15,6 +15,7 @@ import dev.batchudp.bind.Bind;
 import dev.batchudp.bind.Endpoint;
 import dev.batchudp.bind.ReceiveFunc;
 import dev.batchudp.bind.StdNetBind;
+import dev.batchudp.bind.StdNetBindOptions;
 import dev.batchudp.bind.StdNetEndpoint;
 import dev.batchudp.bind.linux.internal.LinuxBatchingConn;
 import dev.batchudp.bind.linux.internal.Syscalls;
@@ -85,6 +86,17 @@ class StdNetBindStickyTest {
 
     private ReceiveFunc func(String name) {
         return opened.receiveFuncs().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void nativeLinuxBindsSupportStickySocketsAndPortableOnesDoNot() throws IOException {
+        assertThat(bind.supportsStickySockets()).isTrue();
+        assertThat(StdNetBind.supportsStickySockets(network)).isTrue();
+        assertThat(StdNetBind.create(network, StdNetBindOptions.builder().batchingDisabled(true).build())
+                .supportsStickySockets()).isFalse();
+        try (SystemNetwork jdk = SystemNetwork.open("jdk")) {
+            assertThat(StdNetBind.supportsStickySockets(jdk)).isFalse();
+        }
     }
 
     /** Receives one datagram through a receive function and returns its endpoint. */

@@ -1,5 +1,6 @@
 package dev.batchudp.network.loopback;
 
+import dev.batchudp.network.Ecn;
 import dev.batchudp.network.SocketAddresses;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,10 +20,14 @@ import java.util.Objects;
  * @param destinationHost the name of the host owning the destination, or {@code null} if none does
  * @param destination the destination address
  * @param payload the payload (a copy is returned on every call)
+ * @param trafficClass the IPv4 TOS byte or IPv6 traffic class it was sent with (DSCP and ECN), 0-255
+ *     (since 0.2)
+ * @param hopLimit the TTL or hop limit it was sent with, 0-255 (since 0.2)
  * @since 0.1
  */
 public record CapturedDatagram(long sequence, Duration time, Instant timestamp, String sourceHost,
-        InetSocketAddress source, String destinationHost, InetSocketAddress destination, byte[] payload) {
+        InetSocketAddress source, String destinationHost, InetSocketAddress destination, byte[] payload,
+        int trafficClass, int hopLimit) {
 
     /**
      * Checks and copies the components.
@@ -35,6 +40,8 @@ public record CapturedDatagram(long sequence, Duration time, Instant timestamp, 
      * @param destinationHost the destination host or {@code null}
      * @param destination the destination address
      * @param payload the payload, copied
+     * @param trafficClass the traffic class, 0-255
+     * @param hopLimit the hop limit, 0-255
      */
     public CapturedDatagram {
         Objects.requireNonNull(time, "time");
@@ -43,13 +50,45 @@ public record CapturedDatagram(long sequence, Duration time, Instant timestamp, 
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(destination, "destination");
         payload = payload.clone();
+        if (trafficClass < 0 || trafficClass > 255 || hopLimit < 0 || hopLimit > 255) {
+            throw new IllegalArgumentException("traffic class " + trafficClass + " and hop limit " + hopLimit
+                    + " must be 0-255");
+        }
+    }
+
+    /**
+     * Creates a datagram sent without control messages: traffic class 0, hop limit 64.
+     *
+     * @param sequence the sequence number
+     * @param time the clock time
+     * @param timestamp the instant
+     * @param sourceHost the source host
+     * @param source the source address
+     * @param destinationHost the destination host or {@code null}
+     * @param destination the destination address
+     * @param payload the payload, copied
+     */
+    public CapturedDatagram(long sequence, Duration time, Instant timestamp, String sourceHost,
+            InetSocketAddress source, String destinationHost, InetSocketAddress destination, byte[] payload) {
+        this(sequence, time, timestamp, sourceHost, source, destinationHost, destination, payload, 0, 64);
+    }
+
+    /**
+     * Returns the ECN codepoint of {@link #trafficClass()}.
+     *
+     * @return the codepoint
+     * @since 0.2
+     */
+    public Ecn ecn() {
+        return Ecn.ofTrafficClass(trafficClass);
     }
 
     /** Wraps a payload the network owns and never changes, without copying it. */
     static CapturedDatagram own(long sequence, Duration time, Instant timestamp, String sourceHost,
-            InetSocketAddress source, String destinationHost, InetSocketAddress destination, byte[] payload) {
+            InetSocketAddress source, String destinationHost, InetSocketAddress destination, byte[] payload,
+            int trafficClass, int hopLimit) {
         return new CapturedDatagram(sequence, time, timestamp, sourceHost, source, destinationHost, destination,
-                payload);
+                payload, trafficClass, hopLimit);
     }
 
     /**
@@ -76,7 +115,7 @@ public record CapturedDatagram(long sequence, Duration time, Instant timestamp, 
         return sequence == c.sequence && time.equals(c.time) && timestamp.equals(c.timestamp)
                 && sourceHost.equals(c.sourceHost) && source.equals(c.source)
                 && Objects.equals(destinationHost, c.destinationHost) && destination.equals(c.destination)
-                && Arrays.equals(payload, c.payload);
+                && Arrays.equals(payload, c.payload) && trafficClass == c.trafficClass && hopLimit == c.hopLimit;
     }
 
     @Override

@@ -53,18 +53,19 @@ final class Fabric {
      * @param destination the destination address, not a wildcard
      * @param port the destination port, 1–65535
      * @param payload the payload, owned by the network from now on
+     * @param header its traffic class and hop limit ({@link ReceiveQueue#header(int, int)})
      */
     void transmit(LoopbackUdpConnection from, boolean ipv6, InetSocketAddress source, InetAddress destination,
-            int port, byte[] payload) {
+            int port, byte[] payload, int header) {
         LoopbackHost sender = from.host();
         LoopbackHost receiver = addresses.resolve(sender, destination);
         LinkState link = receiver == null ? sender.unroutable : sender.outgoing[receiver.index()];
         link.sent.increment();
         if (simulator.active) {
-            simulator.transmit(link, from, ipv6, source, destination, port, payload);
+            simulator.transmit(link, from, ipv6, source, destination, port, payload, header);
             return;
         }
-        deliver(link, ipv6, source, destination, port, payload);
+        deliver(link, ipv6, source, destination, port, payload, header);
     }
 
     /**
@@ -76,10 +77,11 @@ final class Fabric {
      * @param destination the destination address, not a wildcard
      * @param port the destination port
      * @param payload the payload
+     * @param header its traffic class and hop limit
      * @return {@link #DELIVERED}, {@link #NO_LISTENER}, {@link #QUEUE_FULL} or {@link #HOST_DOWN}
      */
     int deliver(LinkState link, boolean ipv6, InetSocketAddress source, InetAddress destination, int port,
-            byte[] payload) {
+            byte[] payload, int header) {
         LoopbackHost host = link.to;
         LoopbackUdpConnection target = host == null ? null : host.ports(ipv6).lookup(destination, port);
         if (target == null || !target.acceptsFrom(source)) {
@@ -87,7 +89,7 @@ final class Fabric {
             link.droppedNoListener.increment();
             return host != null && host.isDown() ? HOST_DOWN : NO_LISTENER;
         }
-        switch (target.queue().offer(payload, source)) {
+        switch (target.queue().offer(payload, source, destination, header)) {
             case ReceiveQueue.ACCEPTED:
                 link.delivered.increment();
                 return DELIVERED;

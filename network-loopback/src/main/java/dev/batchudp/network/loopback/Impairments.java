@@ -20,7 +20,7 @@ import java.util.Objects;
  * drawn from the network's seeded random source ({@link LoopbackConfiguration#seed()}), in this
  * order, each only when its setting is on: loss (independent, correlated or Gilbert–Elliott: the
  * last draws the state transition after the loss), corruption, latency, reordering, duplication (and
- * the duplicate's own latency). The link's queue limit is then applied, without a random draw. A datagram whose total delay is zero is delivered synchronously on
+ * the duplicate's own latency). The link's queue limit and ECN marking threshold are then applied, without a random draw. A datagram whose total delay is zero is delivered synchronously on
  * the sender's thread, as on an unimpaired network; any other is scheduled on the network's
  * {@linkplain LoopbackClock clock}.
  *
@@ -41,6 +41,7 @@ public final class Impairments {
     private final double geLossBad;
     private final double geLossGood;
     private final int queueLimit;
+    private final int ecnMarkThreshold;
     private final long latencyMinNanos;
     private final long latencyMaxNanos;
     private final double reorder;
@@ -58,6 +59,7 @@ public final class Impairments {
         this.geLossBad = b.geLossBad;
         this.geLossGood = b.geLossGood;
         this.queueLimit = b.queueLimit;
+        this.ecnMarkThreshold = b.ecnMarkThreshold;
         this.latencyMinNanos = b.latencyMinNanos;
         this.latencyMaxNanos = b.latencyMaxNanos;
         this.reorder = b.reorder;
@@ -112,7 +114,8 @@ public final class Impairments {
      */
     public boolean isNone() {
         return loss == 0 && !isGilbertElliott() && latencyMaxNanos == 0 && reorder == 0 && duplicate == 0
-                && corrupt == 0 && mtu == 0 && bandwidth == 0 && queueLimit == 0;
+                && corrupt == 0 && mtu == 0 && bandwidth == 0 && queueLimit == 0
+                && ecnMarkThreshold == 0;
     }
 
     /**
@@ -200,14 +203,31 @@ public final class Impairments {
      * effect only with a bandwidth set. Off (0): the queue is unbounded, and a burst waits as long as
      * its size requires.
      *
-     * <p>Marking ECN-capable datagrams with CE above a threshold instead of dropping them (RFC 3168)
-     * needs datagrams to carry their ECN field, which this network does not model yet; it would be
-     * decided at the same place as the tail drop.
+     * <p>To mark ECN-capable datagrams instead of dropping them, see {@link #ecnMarkThreshold()}.
      *
      * @return the queue limit in datagrams, or 0
      */
     public int queueLimit() {
         return queueLimit;
+    }
+
+    /**
+     * Returns the link's ECN marking threshold: a datagram that finds this many datagrams or more
+     * waiting for or in transmission at the {@linkplain #bandwidth() bandwidth} limit has its ECN field
+     * set to {@link dev.batchudp.network.Ecn#CE CE} if it was ECN-capable ({@code ECT(0)} or
+     * {@code ECT(1)}), as an active queue manager marks rather than drops (RFC 3168 section 5; a step
+     * threshold like fq_codel's {@code ce_threshold}). Datagrams that are not ECN-capable pass
+     * unmarked; the {@linkplain #queueLimit() queue limit}, when set, still drops every datagram.
+     * Marking draws no random number. The receiver sees the mark with
+     * {@link dev.batchudp.network.UdpSocketOptions#RECEIVE_TRAFFIC_CLASS}; a trace records it as
+     * {@link TraceEvent.Kind#ECN_MARKED}. It needs a bandwidth to have an effect. Off (0): nothing is
+     * marked.
+     *
+     * @return the threshold in datagrams, or 0
+     * @since 0.2
+     */
+    public int ecnMarkThreshold() {
+        return ecnMarkThreshold;
     }
 
     /**
@@ -315,7 +335,7 @@ public final class Impairments {
         Impairments i = (Impairments) o;
         return loss == i.loss && lossCorrelation == i.lossCorrelation && gePGoodToBad == i.gePGoodToBad
                 && geRBadToGood == i.geRBadToGood && geLossBad == i.geLossBad && geLossGood == i.geLossGood
-                && queueLimit == i.queueLimit
+                && queueLimit == i.queueLimit && ecnMarkThreshold == i.ecnMarkThreshold
                 && latencyMinNanos == i.latencyMinNanos && latencyMaxNanos == i.latencyMaxNanos
                 && reorder == i.reorder && reorderDelayNanos == i.reorderDelayNanos && duplicate == i.duplicate
                 && corrupt == i.corrupt && mtu == i.mtu && bandwidth == i.bandwidth;
@@ -324,7 +344,7 @@ public final class Impairments {
     @Override
     public int hashCode() {
         return Objects.hash(loss, lossCorrelation, gePGoodToBad, geRBadToGood, geLossBad, geLossGood, queueLimit,
-                latencyMinNanos, latencyMaxNanos, reorder, reorderDelayNanos, duplicate, corrupt, mtu, bandwidth);
+                ecnMarkThreshold, latencyMinNanos, latencyMaxNanos, reorder, reorderDelayNanos, duplicate, corrupt, mtu, bandwidth);
     }
 
     @Override
@@ -365,6 +385,9 @@ public final class Impairments {
         if (queueLimit > 0) {
             sb.append("queueLimit=").append(queueLimit).append(", ");
         }
+        if (ecnMarkThreshold > 0) {
+            sb.append("ecnMarkThreshold=").append(ecnMarkThreshold).append(", ");
+        }
         sb.setLength(sb.length() - 2);
         return sb.append('}').toString();
     }
@@ -383,6 +406,7 @@ public final class Impairments {
         private double geLossBad;
         private double geLossGood;
         private int queueLimit;
+        private int ecnMarkThreshold;
         private long latencyMinNanos;
         private long latencyMaxNanos;
         private double reorder;
@@ -402,6 +426,7 @@ public final class Impairments {
             this.geLossBad = i.geLossBad;
             this.geLossGood = i.geLossGood;
             this.queueLimit = i.queueLimit;
+            this.ecnMarkThreshold = i.ecnMarkThreshold;
             this.latencyMinNanos = i.latencyMinNanos;
             this.latencyMaxNanos = i.latencyMaxNanos;
             this.reorder = i.reorder;
@@ -512,6 +537,22 @@ public final class Impairments {
                 throw new IllegalArgumentException("queue limit must not be negative, got " + datagrams);
             }
             this.queueLimit = datagrams;
+            return this;
+        }
+
+        /**
+         * Sets the link's ECN marking threshold (see {@link Impairments#ecnMarkThreshold()}).
+         *
+         * @param datagrams 0 (off) or positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code datagrams} is negative
+         * @since 0.2
+         */
+        public Builder ecnMarkThreshold(int datagrams) {
+            if (datagrams < 0) {
+                throw new IllegalArgumentException("ECN mark threshold must not be negative, got " + datagrams);
+            }
+            this.ecnMarkThreshold = datagrams;
             return this;
         }
 

@@ -16,11 +16,13 @@ final class InFlight extends Scheduled {
     final InetAddress destination;
     final int port;
     final byte[] payload;
+    /** Traffic class and hop limit ({@link ReceiveQueue#header(int, int)}), CE-marked on the way if so decided. */
+    final int header;
     private final Simulator simulator;
 
     InFlight(long due, long order, Simulator simulator, long sequence, int copy, LinkState link,
             LoopbackUdpConnection from, boolean ipv6, InetSocketAddress source, InetAddress destination, int port,
-            byte[] payload) {
+            byte[] payload, int header) {
         super(due, order);
         this.simulator = simulator;
         this.sequence = sequence;
@@ -32,6 +34,7 @@ final class InFlight extends Scheduled {
         this.destination = destination;
         this.port = port;
         this.payload = payload;
+        this.header = header;
     }
 
     @Override

@@ -11,7 +11,8 @@ package dev.batchudp.network.loopback;
  * Of the datagrams it {@linkplain #sent() sent}, {@link #droppedByRule()} were dropped by the
  * simulation and {@link #duplicated()} copied.
  *
- * @param sent datagrams this connection sent (accepted by {@code send}; oversize ones excluded)
+ * @param sent datagrams this connection sent (accepted by {@code send} or {@code writeBatch}, each segment of a
+ *     segmented write counted; refused ones excluded)
  * @param delivered datagrams placed in this connection's receive queue
  * @param received datagrams taken from the queue by {@code receive}, truncated ones included
  * @param droppedQueueFull datagrams for this connection dropped because its queue was full

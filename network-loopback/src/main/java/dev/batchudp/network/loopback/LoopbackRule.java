@@ -96,6 +96,36 @@ public interface LoopbackRule {
         ByteBuffer payload();
 
         /**
+         * Returns the datagram's IPv4 TOS byte or IPv6 traffic class as sent: its DSCP and
+         * {@linkplain dev.batchudp.network.Ecn ECN} codepoint ({@code IP_TOS}/{@code IPV6_TCLASS} control
+         * message of {@link dev.batchudp.network.UdpConnection#writeBatch}, else 0).
+         *
+         * <p>The default returns 0, for test doubles written before 0.2; the network's datagrams return
+         * their own.
+         *
+         * @return 0 to 255
+         * @since 0.2
+         */
+        default int trafficClass() {
+            return 0;
+        }
+
+        /**
+         * Returns the datagram's TTL or hop limit as sent (the {@code IP_TTL}/{@code IPV6_HOPLIMIT}
+         * control message of {@link dev.batchudp.network.UdpConnection#writeBatch}, else
+         * 64).
+         *
+         * <p>The default returns 64, for test doubles
+         * written before 0.2.
+         *
+         * @return 0 to 255
+         * @since 0.2
+         */
+        default int hopLimit() {
+            return 64;
+        }
+
+        /**
          * Returns the network's seeded random source, for rules that decide by chance and should be
          * repeatable with the seed. Use it only during the call.
          *

@@ -41,7 +41,7 @@ final class PcapWriter {
         }
     }
 
-    /** Builds the IP packet: IP header, UDP header, payload. */
+    /** Builds the IP packet: IP header (with the datagram's TOS or traffic class and TTL or hop limit), UDP header, payload. */
     static byte[] packet(CapturedDatagram d) {
         byte[] payload = d.payloadNoCopy();
         byte[] src = d.source().getAddress().getAddress();
@@ -51,12 +51,14 @@ final class PcapWriter {
         int ipHeader = v4 ? IPV4_HEADER : IPV6_HEADER;
         ByteBuffer b = ByteBuffer.allocate(ipHeader + udpLength); // big-endian: network order
         if (v4) {
-            b.put((byte) 0x45).put((byte) 0).putShort((short) (IPV4_HEADER + udpLength))
+            b.put((byte) 0x45).put((byte) d.trafficClass()).putShort((short) (IPV4_HEADER + udpLength))
                     .putShort((short) d.sequence()).putShort((short) 0x4000) // identification, DF
-                    .put((byte) 64).put((byte) PROTO_UDP).putShort((short) 0).put(src).put(dst);
+                    .put((byte) d.hopLimit()).put((byte) PROTO_UDP).putShort((short) 0).put(src).put(dst);
             b.putShort(10, (short) checksum(b.array(), 0, IPV4_HEADER, 0));
         } else {
-            b.putInt(0x6000_0000).putShort((short) udpLength).put((byte) PROTO_UDP).put((byte) 64).put(src).put(dst);
+            // RFC 8200 section 3: version 6, traffic class, flow label 0.
+            b.putInt(0x6000_0000 | d.trafficClass() << 20).putShort((short) udpLength).put((byte) PROTO_UDP)
+                    .put((byte) d.hopLimit()).put(src).put(dst);
         }
         int udp = b.position();
         b.putShort((short) d.source().getPort()).putShort((short) d.destination().getPort())

@@ -18,6 +18,8 @@ import java.util.Map;
  * draft-ietf-opsawg-pcapng): a Section Header Block, one Interface Description Block per link
  * ({@code LINKTYPE_RAW}, {@code if_name}, {@code if_tsresol} = 9 for nanoseconds, snap length 0 for no
  * limit) and one Enhanced Packet Block per sent datagram with {@code opt_comment} options. Little-endian.
+ * Each packet's IP header is the datagram as sent, with its TOS or traffic class (so Wireshark shows
+ * its DSCP and ECN field) and TTL or hop limit; a CE mark on the way is one of its comments.
  */
 final class PcapngWriter {
     private static final int SHB = 0x0A0D0D0A;
@@ -54,7 +56,8 @@ final class PcapngWriter {
                 out.write(block(IDB, interfaceDescription(link)));
             }
             CapturedDatagram d = CapturedDatagram.own(sent.sequence(), sent.time(), epoch.plus(sent.time()),
-                    sent.sourceHost(), sent.source(), sent.destinationHost(), sent.destination(), payload);
+                    sent.sourceHost(), sent.source(), sent.destinationHost(), sent.destination(), payload,
+                    sent.trafficClass(), sent.hopLimit());
             out.write(block(EPB, enhancedPacket(id, d, comments(way))));
         }
     }
@@ -74,6 +77,9 @@ final class PcapngWriter {
             c.append(' ').append(e.kind().label()).append(" at ").append(seconds(e));
             if (e.cause() != null) {
                 c.append(": ").append(e.cause().label());
+            }
+            if (e.kind() == TraceEvent.Kind.ECN_MARKED) {
+                c.append(": ").append(e.ecn()).append(", tos 0x").append(Integer.toHexString(e.trafficClass()));
             }
             comments.add(c.toString());
         }

@@ -1,6 +1,8 @@
 package dev.batchudp.network.loopback;
 
 import dev.batchudp.network.DatagramTruncatedException;
+import dev.batchudp.network.Message;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
@@ -11,7 +13,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A connection's bounded receive queue: a ring of (payload, sender) pairs guarded by one lock, with
+ * A connection's bounded receive queue: a ring of datagrams (payload, sender, the address it was sent
+ * to, its IP header fields and the drop count when it was queued) guarded by one lock, with
  * a condition for blocked receivers. Senders never block: {@link #offer} answers at once. The ring
  * starts small and doubles up to the capacity, so idle connections cost little even when the
  * configured capacity is large.
@@ -28,6 +31,9 @@ final class ReceiveQueue {
     private static final int INITIAL_SLOTS = 16;
     private static final byte[][] NO_PAYLOADS = new byte[0][];
     private static final InetSocketAddress[] NO_SENDERS = new InetSocketAddress[0];
+    private static final InetAddress[] NO_DESTINATIONS = new InetAddress[0];
+    private static final int[] NO_HEADERS = new int[0];
+    private static final long[] NO_DROPS = new long[0];
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
@@ -41,6 +47,11 @@ final class ReceiveQueue {
     // Guarded by lock.
     private byte[][] payloads;
     private InetSocketAddress[] senders;
+    private InetAddress[] destinations;
+    /** Each datagram's traffic class (bits 0-7) and hop limit (bits 8-15): {@link #header}. */
+    private int[] headers;
+    /** Each datagram's {@code SO_RXQ_OVFL} stamp: {@link #droppedQueueFull} when it was queued, if asked for. */
+    private long[] drops;
     private int head;
     /** Written under the lock; read without it by {@link #offer} to drop cheaply when full. */
     private volatile int count;
@@ -52,6 +63,9 @@ final class ReceiveQueue {
     private long delivered;
     private long received;
     private long truncated;
+    private long receivedBytes;
+    /** Whether queued datagrams are stamped with the drop count ({@code SO_RXQ_OVFL} is on). */
+    private volatile boolean stampDrops;
 
     ReceiveQueue(int capacity, int byteCapacity, Timeline timeline) {
         this.timeline = timeline;
@@ -60,6 +74,22 @@ final class ReceiveQueue {
         int initial = Math.min(INITIAL_SLOTS, capacity);
         this.payloads = new byte[initial][];
         this.senders = new InetSocketAddress[initial];
+        this.destinations = new InetAddress[initial];
+        this.headers = new int[initial];
+        this.drops = new long[initial];
+    }
+
+    /** Packs a datagram's traffic class and hop limit (each 0-255) into one header word. */
+    static int header(int trafficClass, int hopLimit) {
+        return (trafficClass & 0xff) | (hopLimit & 0xff) << 8;
+    }
+
+    static int trafficClass(int header) {
+        return header & 0xff;
+    }
+
+    static int hopLimit(int header) {
+        return header >>> 8 & 0xff;
     }
 
     /**
@@ -67,9 +97,11 @@ final class ReceiveQueue {
      *
      * @param payload the payload, owned by the queue from now on
      * @param sender its source address
+     * @param destination the address it was sent to
+     * @param header its traffic class and hop limit ({@link #header(int, int)})
      * @return {@link #ACCEPTED}, {@link #FULL} (dropped and counted) or {@link #CLOSED}
      */
-    int offer(byte[] payload, InetSocketAddress sender) {
+    int offer(byte[] payload, InetSocketAddress sender, InetAddress destination, int header) {
         if (count >= capacity) {
             // Full: drop without contending for the lock the receiver needs to drain the queue. An
             // overloaded receiver is the common case for a full queue, and this keeps it fast.
@@ -96,6 +128,10 @@ final class ReceiveQueue {
             }
             payloads[tail] = payload;
             senders[tail] = sender;
+            destinations[tail] = destination;
+            headers[tail] = header;
+            // As sock_skb_set_dropcount (include/net/sock.h): stamped at enqueue, only while asked for.
+            drops[tail] = stampDrops ? droppedQueueFull.sum() : 0;
             count++;
             bytes += payload.length;
             delivered++;
@@ -132,31 +168,165 @@ final class ReceiveQueue {
             if (closed) {
                 throw new ClosedChannelException();
             }
-            if (count == 0) {
-                waiters++;
-                try {
-                    long remaining = timeoutNanos;
-                    while (count == 0) {
-                        if (closed) {
-                            throw new AsynchronousCloseException();
-                        }
-                        if (timeoutNanos == 0) {
-                            notEmpty.await();
-                        } else {
-                            if (remaining <= 0) {
-                                return null;
-                            }
-                            remaining = notEmpty.awaitNanos(remaining);
-                        }
-                    }
-                } finally {
-                    waiters--;
-                }
+            if (count == 0 && !awaitLocked(timeoutNanos)) {
+                return null;
             }
             return dequeue(dst);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Waits for a datagram in real time; the caller holds the lock and has found the queue open and
+     * empty.
+     *
+     * @return {@code true} once a datagram is queued, {@code false} if the timeout expired first
+     */
+    private boolean awaitLocked(long timeoutNanos) throws AsynchronousCloseException, InterruptedException {
+        waiters++;
+        try {
+            long remaining = timeoutNanos;
+            while (count == 0) {
+                if (closed) {
+                    throw new AsynchronousCloseException();
+                }
+                if (timeoutNanos == 0) {
+                    notEmpty.await();
+                } else {
+                    if (remaining <= 0) {
+                        return false;
+                    }
+                    remaining = notEmpty.awaitNanos(remaining);
+                }
+            }
+            return true;
+        } finally {
+            waiters--;
+        }
+    }
+
+    /** Stores one queued datagram in a {@link Message}; called under the queue's lock. */
+    interface MessageFiller {
+        /**
+         * Fills {@code m} with a datagram: payload, sender, length, flags, control messages.
+         *
+         * @return whether the payload was truncated
+         */
+        boolean fill(Message m, byte[] payload, InetSocketAddress sender, InetAddress destination, int header,
+                long drops);
+    }
+
+    /**
+     * Takes datagrams into messages, the way {@code recvmmsg(2)} with {@code MSG_WAITFORONE} does: waits
+     * for the first (unless {@code block} is false), then fills one message per datagram already
+     * queued, up to {@code count}. With {@code peek} the first datagram is filled and left queued.
+     *
+     * @param timeoutNanos how long to wait, in real or simulated time; 0 waits forever
+     * @param block whether to wait when the queue is empty ({@code MSG_DONTWAIT} unset)
+     * @param peek whether to leave the datagram queued ({@code MSG_PEEK}); fills at most one message
+     * @param msgs the messages
+     * @param offset the first message to fill
+     * @param count how many may be filled, at least 1
+     * @param filler stores a datagram in a message
+     * @return the messages filled; 0 if {@code block} is false and nothing is queued; -1 if the
+     *     timeout expired first
+     * @throws ClosedChannelException if the queue was closed before the call
+     * @throws AsynchronousCloseException if it was closed while waiting
+     * @throws InterruptedException if interrupted while waiting
+     */
+    int takeMessages(long timeoutNanos, boolean block, boolean peek, Message[] msgs, int offset, int count,
+            MessageFiller filler) throws ClosedChannelException, InterruptedException {
+        if (timeline != null && block) {
+            return takeMessagesSimulated(timeoutNanos, peek, msgs, offset, count, filler);
+        }
+        final ReentrantLock lock = this.lock;
+        lock.lockInterruptibly();
+        try {
+            if (closed) {
+                throw new ClosedChannelException();
+            }
+            if (this.count == 0 && (!block || !awaitLocked(timeoutNanos))) {
+                return block ? -1 : 0;
+            }
+            return fill(peek, msgs, offset, count, filler);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int takeMessagesSimulated(long timeoutNanos, boolean peek, Message[] msgs, int offset, int count,
+            MessageFiller filler) throws ClosedChannelException, InterruptedException {
+        long now = timeline.clock().nanos();
+        long deadline = timeoutNanos == 0 || timeoutNanos >= Timeline.NONE - now ? Timeline.NONE : now + timeoutNanos;
+        boolean waited = false;
+        while (true) {
+            final ReentrantLock lock = this.lock;
+            lock.lockInterruptibly();
+            try {
+                if (closed) {
+                    throw waited ? new AsynchronousCloseException() : new ClosedChannelException();
+                }
+                if (this.count > 0) {
+                    return fill(peek, msgs, offset, count, filler);
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (timeline.clock().nanos() >= deadline) {
+                return -1;
+            }
+            waited = true;
+            simulatedWaiters.incrementAndGet();
+            try {
+                if (!timeline.await(() -> this.count > 0 || closed, deadline)) {
+                    throw new AsynchronousCloseException();
+                }
+            } finally {
+                simulatedWaiters.decrementAndGet();
+            }
+        }
+    }
+
+    /** Fills messages from the head of the queue; the caller holds the lock and there is a datagram. */
+    private int fill(boolean peek, Message[] msgs, int offset, int max, MessageFiller filler) {
+        int n = 0;
+        while (n < max && count > 0) {
+            int h = head;
+            byte[] payload = payloads[h];
+            boolean cut = filler.fill(msgs[offset + n], payload, senders[h], destinations[h], headers[h], drops[h]);
+            n++;
+            if (peek) {
+                break; // a peek consumes nothing and counts nothing
+            }
+            if (cut) {
+                truncated++;
+            }
+            remove(h, payload.length);
+        }
+        return n;
+    }
+
+    /** Removes the head datagram and counts it as received; the caller holds the lock. */
+    private void remove(int h, int length) {
+        payloads[h] = null;
+        senders[h] = null;
+        destinations[h] = null;
+        head = h + 1 == payloads.length ? 0 : h + 1;
+        count--;
+        bytes -= length;
+        received++;
+        receivedBytes += length;
+    }
+
+    /** Turns on or off stamping queued datagrams with the drop count ({@code SO_RXQ_OVFL}). */
+    void stampDrops(boolean on) {
+        stampDrops = on;
+    }
+
+    /** Datagrams dropped because the queue was full, so far. */
+    long droppedQueueFull() {
+        return droppedQueueFull.sum();
     }
 
     /**
@@ -214,12 +384,7 @@ final class ReceiveQueue {
         int h = head;
         byte[] payload = payloads[h];
         InetSocketAddress sender = senders[h];
-        payloads[h] = null;
-        senders[h] = null;
-        head = h + 1 == payloads.length ? 0 : h + 1;
-        count--;
-        bytes -= payload.length;
-        received++;
+        remove(h, payload.length);
         int room = dst.remaining();
         if (payload.length > room) {
             dst.put(payload, 0, room);
@@ -240,6 +405,9 @@ final class ReceiveQueue {
             closed = true;
             payloads = NO_PAYLOADS;
             senders = NO_SENDERS;
+            destinations = NO_DESTINATIONS;
+            headers = NO_HEADERS;
+            drops = NO_DROPS;
             head = 0;
             count = 0;
             bytes = 0;
@@ -289,19 +457,39 @@ final class ReceiveQueue {
         }
     }
 
+    /**
+     * Adds the receive side's counters to {@code b}: datagrams and bytes received, truncated, dropped
+     * at the full queue.
+     *
+     * @param b the statistics being built
+     * @return {@code b}
+     */
+    dev.batchudp.network.UdpStatistics.Builder statistics(dev.batchudp.network.UdpStatistics.Builder b) {
+        lock.lock();
+        try {
+            return b.datagramsReceived(received).bytesReceived(receivedBytes).truncatedDatagrams(truncated)
+                    .receiveQueueDrops(droppedQueueFull.sum());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void grow() {
         int length = payloads.length;
         int newLength = (int) Math.min((long) capacity, Math.max(INITIAL_SLOTS, 2L * length));
-        byte[][] newPayloads = new byte[newLength][];
-        InetSocketAddress[] newSenders = new InetSocketAddress[newLength];
-        // Unroll the ring so that it starts at index 0.
-        int firstPart = Math.min(count, length - head);
-        System.arraycopy(payloads, head, newPayloads, 0, firstPart);
-        System.arraycopy(senders, head, newSenders, 0, firstPart);
-        System.arraycopy(payloads, 0, newPayloads, firstPart, count - firstPart);
-        System.arraycopy(senders, 0, newSenders, firstPart, count - firstPart);
-        payloads = newPayloads;
-        senders = newSenders;
+        payloads = unroll(payloads, new byte[newLength][], length);
+        senders = unroll(senders, new InetSocketAddress[newLength], length);
+        destinations = unroll(destinations, new InetAddress[newLength], length);
+        headers = unroll(headers, new int[newLength], length);
+        drops = unroll(drops, new long[newLength], length);
         head = 0;
+    }
+
+    /** Copies the ring {@code from} into {@code to} so that it starts at index 0. */
+    private <A> A unroll(A from, A to, int length) {
+        int firstPart = Math.min(count, length - head);
+        System.arraycopy(from, head, to, 0, firstPart);
+        System.arraycopy(from, 0, to, firstPart, count - firstPart);
+        return to;
     }
 }

@@ -1,5 +1,6 @@
 package dev.batchudp.network.loopback;
 
+import dev.batchudp.network.Ecn;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -267,7 +268,7 @@ final class Simulator {
      * already counted.
      */
     void transmit(LinkState link, LoopbackUdpConnection from, boolean ipv6, InetSocketAddress source,
-            InetAddress destination, int port, byte[] payload) {
+            InetAddress destination, int port, byte[] payload, int header) {
         InFlight first = null;
         InFlight second = null;
         lock.lock();
@@ -281,23 +282,24 @@ final class Simulator {
             if (captures.length > 0) {
                 CapturedDatagram captured = CapturedDatagram.own(seq, Duration.ofNanos(now),
                         clock.epoch().plusNanos(now), link.from.name(), source,
-                        link.to == null ? null : link.to.name(), target, payload);
+                        link.to == null ? null : link.to.name(), target, payload, ReceiveQueue.trafficClass(header),
+                        ReceiveQueue.hopLimit(header));
                 for (LoopbackCapture c : captures) {
                     c.record(captured);
                 }
             }
             if (traces.length > 0) {
-                trace(TraceEvent.Kind.SENT, null, seq, 0, link, source, target, payload.length, payload);
+                trace(TraceEvent.Kind.SENT, null, seq, 0, link, source, target, payload.length, header, payload);
             }
             if (link.partitioned || closed) {
-                drop(link, from, seq, 0, source, destination, port, payload.length,
+                drop(link, from, seq, 0, source, destination, port, payload.length, header,
                         closed ? TraceEvent.Cause.NETWORK_CLOSED : TraceEvent.Cause.PARTITION);
                 return;
             }
             long[] delays = null;
             if (rules.length > 0) {
                 View view = new View(seq, now, source, target != null ? target : new InetSocketAddress(destination, port),
-                        link, payload);
+                        link, payload, header);
                 for (InstalledRule r : rules) {
                     Verdict v;
                     try {
@@ -305,7 +307,7 @@ final class Simulator {
                     } catch (RuntimeException | Error e) {
                         // The datagram was counted as sent: give it an outcome before the failure
                         // reaches the sender.
-                        drop(link, from, seq, 0, source, destination, port, payload.length,
+                        drop(link, from, seq, 0, source, destination, port, payload.length, header,
                                 TraceEvent.Cause.RULE_FAILED);
                         throw e;
                     }
@@ -313,7 +315,8 @@ final class Simulator {
                         continue;
                     }
                     if (v.isDrop()) {
-                        drop(link, from, seq, 0, source, destination, port, payload.length, TraceEvent.Cause.RULE);
+                        drop(link, from, seq, 0, source, destination, port, payload.length, header,
+                                TraceEvent.Cause.RULE);
                         return;
                     }
                     delays = v.delays();
@@ -327,11 +330,13 @@ final class Simulator {
                 } else {
                     int packet = payload.length + 8 + (ipv6 ? 40 : 20);
                     if (imp.mtu() > 0 && packet > imp.mtu()) {
-                        drop(link, from, seq, 0, source, destination, port, payload.length, TraceEvent.Cause.LINK_MTU);
+                        drop(link, from, seq, 0, source, destination, port, payload.length, header,
+                                TraceEvent.Cause.LINK_MTU);
                         return;
                     }
                     if (lost(imp, link)) {
-                        drop(link, from, seq, 0, source, destination, port, payload.length, TraceEvent.Cause.LOSS);
+                        drop(link, from, seq, 0, source, destination, port, payload.length, header,
+                                TraceEvent.Cause.LOSS);
                         return;
                     }
                     if (imp.corrupt() > 0 && random.nextDouble() < imp.corrupt() && payload.length > 0) {
@@ -340,7 +345,7 @@ final class Simulator {
                         payload[bit >>> 3] ^= (byte) (1 << (bit & 7));
                         if (traces.length > 0) {
                             trace(TraceEvent.Kind.CORRUPTED, null, seq, 0, link, source, target, payload.length,
-                                    null);
+                                    header, null);
                         }
                     }
                     long delay = latency(imp);
@@ -350,12 +355,23 @@ final class Simulator {
                     boolean duplicate = imp.duplicate() > 0 && random.nextDouble() < imp.duplicate();
                     long copyLatency = duplicate ? latency(imp) : 0;
                     if (imp.bandwidth() > 0) {
-                        // Tail drop at the link's queue limit; an ECN-capable datagram would be marked CE
-                        // here instead, above a threshold, once datagrams carry their ECN field.
-                        if (imp.queueLimit() > 0 && queued(link, now) >= imp.queueLimit()) {
-                            drop(link, from, seq, 0, source, destination, port, payload.length,
+                        // Tail drop at the link's queue limit; above the marking threshold an ECN-capable
+                        // datagram is marked CE instead (RFC 3168 section 5), the others pass.
+                        int queued = imp.queueLimit() > 0 || imp.ecnMarkThreshold() > 0 ? queued(link, now) : 0;
+                        if (imp.queueLimit() > 0 && queued >= imp.queueLimit()) {
+                            drop(link, from, seq, 0, source, destination, port, payload.length, header,
                                     TraceEvent.Cause.QUEUE_LIMIT);
                             return;
+                        }
+                        Ecn ecn = Ecn.ofTrafficClass(ReceiveQueue.trafficClass(header));
+                        if (imp.ecnMarkThreshold() > 0 && queued >= imp.ecnMarkThreshold()
+                                && (ecn == Ecn.ECT0 || ecn == Ecn.ECT1)) {
+                            header = ReceiveQueue.header(Ecn.CE.applyTo(ReceiveQueue.trafficClass(header)),
+                                    ReceiveQueue.hopLimit(header));
+                            if (traces.length > 0) {
+                                trace(TraceEvent.Kind.ECN_MARKED, null, seq, 0, link, source, target, payload.length,
+                                        header, null);
+                            }
                         }
                         delay += serialisation(imp, link, now, packet);
                         if (duplicate) {
@@ -376,10 +392,11 @@ final class Simulator {
             for (int copy = 0; copy < delays.length; copy++) {
                 long delay = delays[copy];
                 if (copy > 0 && traces.length > 0) {
-                    trace(TraceEvent.Kind.DUPLICATED, null, seq, copy, link, source, target, payload.length, null);
+                    trace(TraceEvent.Kind.DUPLICATED, null, seq, copy, link, source, target, payload.length, header,
+                            null);
                 }
                 InFlight f = new InFlight(now + delay, timeline.nextOrder(), this, seq, copy, link, from, ipv6, source,
-                        destination, port, payload);
+                        destination, port, payload, header);
                 if (delay > 0) {
                     timeline.add(f);
                 } else if (first == null) {
@@ -446,7 +463,7 @@ final class Simulator {
         long transmission = (long) Math.ceil(packet * 8.0 * 1e9 / imp.bandwidth());
         long start = Math.max(now, link.busyUntil);
         link.busyUntil = start + transmission;
-        if (imp.queueLimit() > 0) {
+        if (imp.queueLimit() > 0 || imp.ecnMarkThreshold() > 0) {
             link.departures.addLast(link.busyUntil);
         }
         return link.busyUntil - now;
@@ -454,28 +471,29 @@ final class Simulator {
 
     /** Counts a drop by the simulation and traces it. The caller holds the lock. */
     private void drop(LinkState link, LoopbackUdpConnection from, long seq, int copy, InetSocketAddress source,
-            InetAddress destination, int port, int length, TraceEvent.Cause cause) {
+            InetAddress destination, int port, int length, int header, TraceEvent.Cause cause) {
         link.droppedByRule.increment();
         from.countDroppedByRule();
         if (traces.length > 0) {
             trace(TraceEvent.Kind.DROPPED, cause, seq, copy, link, source, new InetSocketAddress(destination, port),
-                    length, null);
+                    length, header, null);
         }
     }
 
     private void drop(InFlight f, TraceEvent.Cause cause) {
-        drop(f.link, f.from, f.sequence, f.copy, f.source, f.destination, f.port, f.payload.length, cause);
+        drop(f.link, f.from, f.sequence, f.copy, f.source, f.destination, f.port, f.payload.length, f.header, cause);
     }
 
     private void trace(TraceEvent.Kind kind, TraceEvent.Cause cause, InFlight f) {
         trace(kind, cause, f.sequence, f.copy, f.link, f.source, new InetSocketAddress(f.destination, f.port),
-                f.payload.length, null);
+                f.payload.length, f.header, null);
     }
 
     private void trace(TraceEvent.Kind kind, TraceEvent.Cause cause, long seq, int copy, LinkState link,
-            InetSocketAddress source, InetSocketAddress destination, int length, byte[] sentPayload) {
+            InetSocketAddress source, InetSocketAddress destination, int length, int header, byte[] sentPayload) {
         TraceEvent e = new TraceEvent(seq, copy, kind, cause, Duration.ofNanos(clock.nanos()), link.from.name(), source,
-                link.to == null ? null : link.to.name(), destination, length);
+                link.to == null ? null : link.to.name(), destination, length, ReceiveQueue.trafficClass(header),
+                ReceiveQueue.hopLimit(header));
         for (LoopbackTrace t : traces) {
             t.record(e, sentPayload);
         }
@@ -500,7 +518,7 @@ final class Simulator {
         } finally {
             lock.unlock();
         }
-        int outcome = fabric.deliver(f.link, f.ipv6, f.source, f.destination, f.port, f.payload);
+        int outcome = fabric.deliver(f.link, f.ipv6, f.source, f.destination, f.port, f.payload, f.header);
         LoopbackTrace[] t = traces;
         if (t.length > 0) {
             lock.lock();
@@ -533,9 +551,11 @@ final class Simulator {
         private final InetSocketAddress destination;
         private final LinkState link;
         private final byte[] payload;
+        private final int header;
 
         View(long sequence, long time, InetSocketAddress source, InetSocketAddress destination, LinkState link,
-                byte[] payload) {
+                byte[] payload, int header) {
+            this.header = header;
             this.sequence = sequence;
             this.time = time;
             this.source = source;
@@ -577,6 +597,16 @@ final class Simulator {
         @Override
         public ByteBuffer payload() {
             return ByteBuffer.wrap(payload).asReadOnlyBuffer();
+        }
+
+        @Override
+        public int trafficClass() {
+            return ReceiveQueue.trafficClass(header);
+        }
+
+        @Override
+        public int hopLimit() {
+            return ReceiveQueue.hopLimit(header);
         }
 
         @Override

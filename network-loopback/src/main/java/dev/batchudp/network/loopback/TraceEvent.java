@@ -1,5 +1,6 @@
 package dev.batchudp.network.loopback;
 
+import dev.batchudp.network.Ecn;
 import dev.batchudp.network.SocketAddresses;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.util.Objects;
  * One thing that happened to a datagram on a {@link LoopbackNetwork}, recorded by a
  * {@link LoopbackTrace}. Every datagram has a {@link Kind#SENT} event, then, for each copy, the events
  * of its way: {@link Kind#CORRUPTED}, {@link Kind#DUPLICATED} (the copy's first event),
- * {@link Kind#HELD} and {@link Kind#RELEASED}, and exactly one outcome, {@link Kind#DELIVERED} or
+ * {@link Kind#ECN_MARKED}, {@link Kind#HELD} and {@link Kind#RELEASED}, and exactly one outcome, {@link Kind#DELIVERED} or
  * {@link Kind#DROPPED} with a {@link Cause}.
  *
  * @param sequence the datagram's number on the network, as {@link LoopbackRule.Datagram#sequence()}
@@ -23,10 +24,14 @@ import java.util.Objects;
  * @param destinationHost the name of the host owning the destination, or {@code null} if none does
  * @param destination the destination address
  * @param length the payload length in bytes
+ * @param trafficClass the IPv4 TOS byte or IPv6 traffic class at this point, 0-255: as sent, and with the
+ *     ECN codepoint {@code CE} from {@link Kind#ECN_MARKED} on (since 0.2)
+ * @param hopLimit the TTL or hop limit the datagram was sent with, 0-255 (since 0.2)
  * @since 0.1
  */
 public record TraceEvent(long sequence, int copy, Kind kind, Cause cause, Duration time, String sourceHost,
-        InetSocketAddress source, String destinationHost, InetSocketAddress destination, int length) {
+        InetSocketAddress source, String destinationHost, InetSocketAddress destination, int length,
+        int trafficClass, int hopLimit) {
 
     /**
      * Checks the components.
@@ -41,6 +46,8 @@ public record TraceEvent(long sequence, int copy, Kind kind, Cause cause, Durati
      * @param destinationHost the destination host, or {@code null}
      * @param destination the destination address
      * @param length the payload length
+     * @param trafficClass the traffic class, 0-255
+     * @param hopLimit the hop limit, 0-255
      */
     public TraceEvent {
         Objects.requireNonNull(kind, "kind");
@@ -51,6 +58,39 @@ public record TraceEvent(long sequence, int copy, Kind kind, Cause cause, Durati
         if ((kind == Kind.DROPPED) != (cause != null)) {
             throw new IllegalArgumentException("a drop needs a cause, and only a drop has one: " + kind + " " + cause);
         }
+        if (trafficClass < 0 || trafficClass > 255 || hopLimit < 0 || hopLimit > 255) {
+            throw new IllegalArgumentException("traffic class " + trafficClass + " and hop limit " + hopLimit
+                    + " must be 0-255");
+        }
+    }
+
+    /**
+     * Creates an event of a datagram sent without control messages: traffic class 0, hop limit 64.
+     *
+     * @param sequence the sequence number
+     * @param copy the copy number
+     * @param kind the kind
+     * @param cause the drop cause, for drops only
+     * @param time the clock time
+     * @param sourceHost the source host
+     * @param source the source address
+     * @param destinationHost the destination host, or {@code null}
+     * @param destination the destination address
+     * @param length the payload length
+     */
+    public TraceEvent(long sequence, int copy, Kind kind, Cause cause, Duration time, String sourceHost,
+            InetSocketAddress source, String destinationHost, InetSocketAddress destination, int length) {
+        this(sequence, copy, kind, cause, time, sourceHost, source, destinationHost, destination, length, 0, 64);
+    }
+
+    /**
+     * Returns the ECN codepoint of {@link #trafficClass()}.
+     *
+     * @return the codepoint
+     * @since 0.2
+     */
+    public Ecn ecn() {
+        return Ecn.ofTrafficClass(trafficClass);
     }
 
     /** What happened to a datagram. */
@@ -63,6 +103,14 @@ public record TraceEvent(long sequence, int copy, Kind kind, Cause cause, Durati
         DUPLICATED,
         /** A bit of the payload was flipped. */
         CORRUPTED,
+        /**
+         * An ECN-capable datagram was marked {@link Ecn#CE} by a link queue above its
+         * {@linkplain Impairments#ecnMarkThreshold() threshold}; {@link TraceEvent#trafficClass()} is the
+         * new value.
+         *
+         * @since 0.2
+         */
+        ECN_MARKED,
         /** Reached the end of a held link and waits there. */
         HELD,
         /** Released from a held link; its outcome follows at once. */
@@ -125,8 +173,8 @@ public record TraceEvent(long sequence, int copy, Kind kind, Cause cause, Durati
     /**
      * Returns this event as one line of JSON, without the line break: the keys {@code seq},
      * {@code copy}, {@code event}, {@code cause} (drops only), {@code timeNanos}, {@code from},
-     * {@code to} (absent when no host owns the destination), {@code src}, {@code dst} and
-     * {@code length}.
+     * {@code to} (absent when no host owns the destination), {@code src}, {@code dst}, {@code length},
+     * {@code tclass} and {@code hopLimit}.
      *
      * @return the JSON object
      */
@@ -143,7 +191,8 @@ public record TraceEvent(long sequence, int copy, Kind kind, Cause cause, Durati
             string(sb, destinationHost);
         }
         sb.append(",\"src\":\"").append(SocketAddresses.format(source)).append("\",\"dst\":\"")
-                .append(SocketAddresses.format(destination)).append("\",\"length\":").append(length).append('}');
+                .append(SocketAddresses.format(destination)).append("\",\"length\":").append(length)
+                .append(",\"tclass\":").append(trafficClass).append(",\"hopLimit\":").append(hopLimit).append('}');
         return sb.toString();
     }
 

@@ -327,7 +327,9 @@ class LoopbackDeliveryTest {
     void socketOptions() throws Exception {
         UdpConnection c = network.openUdp(UdpFamily.UDP4, at("127.0.0.1:0"));
         assertThat(c.supportedOptions()).containsExactlyInAnyOrder(
-                StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF, UdpSocketOptions.IP_DONTFRAG);
+                StandardSocketOptions.SO_RCVBUF, StandardSocketOptions.SO_SNDBUF, UdpSocketOptions.IP_DONTFRAG,
+                UdpSocketOptions.RECEIVE_TRAFFIC_CLASS, UdpSocketOptions.RECEIVE_PACKET_INFO,
+                UdpSocketOptions.RECEIVE_HOP_LIMIT, UdpSocketOptions.RECEIVE_QUEUE_OVERFLOW);
         assertThat(c.getOption(StandardSocketOptions.SO_SNDBUF)).isEqualTo(212_992);
         c.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
         assertThat(c.getOption(StandardSocketOptions.SO_SNDBUF)).isEqualTo(1 << 20);

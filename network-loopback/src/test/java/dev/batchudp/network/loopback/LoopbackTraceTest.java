@@ -116,9 +116,9 @@ class LoopbackTraceTest {
             trace.writeJsonLines(file);
             assertThat(Files.readAllLines(file)).containsExactly(
                     "{\"seq\":0,\"copy\":0,\"event\":\"sent\",\"timeNanos\":0,\"from\":\"a\",\"to\":\"b\","
-                            + "\"src\":\"10.0.0.1:1000\",\"dst\":\"10.0.0.2:9\",\"length\":2}",
+                            + "\"src\":\"10.0.0.1:1000\",\"dst\":\"10.0.0.2:9\",\"length\":2,\"tclass\":0,\"hopLimit\":64}",
                     "{\"seq\":0,\"copy\":0,\"event\":\"dropped\",\"cause\":\"no_listener\",\"timeNanos\":10000000,"
-                            + "\"from\":\"a\",\"to\":\"b\",\"src\":\"10.0.0.1:1000\",\"dst\":\"10.0.0.2:9\",\"length\":2}");
+                            + "\"from\":\"a\",\"to\":\"b\",\"src\":\"10.0.0.1:1000\",\"dst\":\"10.0.0.2:9\",\"length\":2,\"tclass\":0,\"hopLimit\":64}");
         }
     }
 

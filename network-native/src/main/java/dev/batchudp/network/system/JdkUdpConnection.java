@@ -1,11 +1,16 @@
 package dev.batchudp.network.system;
 
+import dev.batchudp.network.BatchFlags;
+import dev.batchudp.network.ControlMessage;
 import dev.batchudp.network.DatagramTooLargeException;
 import dev.batchudp.network.DatagramTruncatedException;
+import dev.batchudp.network.Message;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.SocketAddresses;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import dev.batchudp.network.UdpStatistics;
+import dev.batchudp.network.spi.SingleMessageIo;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -18,6 +23,7 @@ import java.net.SocketException;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.nio.channels.AsynchronousCloseException;
@@ -28,7 +34,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A {@link UdpConnection} over a blocking {@link DatagramChannel}; the {@code jdk} backend's socket.
@@ -53,6 +61,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * an earlier datagram on the next call: {@link #receive} then throws
  * {@link PortUnreachableException} (the connection stays open), while {@link #send} swallows it and
  * sends again, because a datagram nobody receives is dropped silently.
+ *
+ * <p><b>Messages.</b> {@link #readBatch} and {@link #writeBatch} move one datagram per message, as
+ * golang.org/x/net does where the platform has no batch call. A read fills one message (its buffers
+ * through the scratch paths above, truncation in its flags) and never delivers control messages: the
+ * JDK receives none, so no receive option is supported. Neither {@link BatchFlags#DONTWAIT} nor
+ * {@link BatchFlags#PEEK} is supported ({@link UnsupportedOperationException}): the channel is in
+ * blocking mode for its concurrent senders and receivers, the JDK's shortest timed wait is a
+ * millisecond, and it has no peek. A write gathers a vectored message into a per-connection staging
+ * buffer and honours two control messages: a traffic class ({@code IP_TOS}/{@code IPV6_TCLASS}, and so
+ * an ECN codepoint), applied with {@link StandardSocketOptions#IP_TOS} for that datagram only (on an
+ * IPv6 socket the JDK sets both the IPv6 traffic class and, on Linux, the IPv4 TOS), and
+ * {@code UDP_SEGMENT}, emulated by sending each segment as a datagram (at most 64 segments, as Linux;
+ * segments larger than the path MTU are fragmented by the kernel, since the JDK cannot set
+ * don't-fragment). A source address, an interface or a hop limit cannot be given to the JDK and is
+ * refused with {@link UnsupportedOperationException} naming the record.
+ *
+ * <p><b>Traffic class.</b> {@code IP_TOS} is a socket option, so a datagram with its own traffic class
+ * and any other send must not interleave: sends hold the read side of a read-write lock while the
+ * socket's value is the one they need, and take the write side to change it. Datagrams without a
+ * traffic-class record leave with the value last set through {@link #setOption}, as they would on
+ * Linux.
+ *
+ * <p><b>Statistics.</b> Datagrams and bytes sent (each segment counts) and received, and truncated
+ * datagrams; the other counts are unavailable.
  */
 final class JdkUdpConnection implements UdpConnection {
     /** A buffer with at least this much room can hold any UDP datagram: receive into it directly. */
@@ -60,6 +92,11 @@ final class JdkUdpConnection implements UdpConnection {
 
     /** Size of the scratch buffers: more than the largest UDP payload (65,527 bytes). */
     static final int SCRATCH_SIZE = 65_536;
+
+    /** Most segments one {@code UDP_SEGMENT} send may make: {@code UDP_MAX_SEGMENTS} of include/linux/udp.h. */
+    static final int MAX_SEGMENTS = 64;
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Network network;
     private final UdpFamily family;
@@ -73,6 +110,24 @@ final class JdkUdpConnection implements UdpConnection {
     private final ReentrantLock scratchLock = new ReentrantLock();
     private ByteBuffer directScratch; // guarded by scratchLock
     private DatagramPacket timedPacket; // guarded by scratchLock
+    private ByteBuffer timedView; // over timedPacket's array; guarded by scratchLock
+
+    /** Guards {@link #sendStaging}, where vectored messages are gathered. */
+    private final ReentrantLock sendStagingLock = new ReentrantLock();
+    private ByteBuffer sendStaging; // guarded by sendStagingLock
+
+    /** Read side: a send while {@link #appliedTrafficClass} is what it needs. Write side: changing it. */
+    private final ReentrantReadWriteLock trafficClassLock = new ReentrantReadWriteLock();
+    /** The IP_TOS value set through {@link #setOption}: what datagrams without their own record carry. */
+    private volatile int socketTrafficClass;
+    /** The IP_TOS value on the channel now; written under the write lock. */
+    private volatile int appliedTrafficClass;
+
+    private final LongAdder datagramsSent = new LongAdder();
+    private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder datagramsReceived = new LongAdder();
+    private final LongAdder bytesReceived = new LongAdder();
+    private final LongAdder truncated = new LongAdder();
 
     private volatile Duration readTimeout = Duration.ZERO;
     private volatile int readTimeoutMillis;
@@ -87,6 +142,9 @@ final class JdkUdpConnection implements UdpConnection {
         this.localAddress = SocketAddresses.unmap((InetSocketAddress) channel.getLocalAddress());
         this.remoteAddress = remote == null ? null : SocketAddresses.unmap(remote);
         this.onClose = onClose;
+        int tos = channel.getOption(StandardSocketOptions.IP_TOS);
+        this.socketTrafficClass = tos;
+        this.appliedTrafficClass = tos;
     }
 
     @Override
@@ -128,7 +186,10 @@ final class JdkUdpConnection implements UdpConnection {
                 return receiveTimed(dst, timeout);
             }
             if (dst.remaining() >= DIRECT_RECEIVE_THRESHOLD) {
-                return sender(channel.receive(dst));
+                int start = dst.position();
+                InetSocketAddress sender = sender(channel.receive(dst));
+                countReceived(dst.position() - start, false);
+                return sender;
             }
             return receiveViaScratch(dst);
         } catch (ClosedChannelException e) {
@@ -149,6 +210,7 @@ final class JdkUdpConnection implements UdpConnection {
             scratch.flip();
             int length = scratch.remaining();
             int room = dst.remaining();
+            countReceived(length, length > room);
             if (length <= room) {
                 dst.put(scratch);
                 return sender;
@@ -164,28 +226,11 @@ final class JdkUdpConnection implements UdpConnection {
     private InetSocketAddress receiveTimed(ByteBuffer dst, int timeoutMillis) throws IOException {
         scratchLock.lock();
         try {
-            DatagramPacket packet = timedPacket;
-            if (packet == null) {
-                packet = new DatagramPacket(new byte[SCRATCH_SIZE], SCRATCH_SIZE);
-                timedPacket = packet;
-            }
-            packet.setLength(SCRATCH_SIZE);
-            DatagramSocket socket = channel.socket();
-            try {
-                socket.setSoTimeout(timeoutMillis);
-                socket.receive(packet);
-            } catch (SocketTimeoutException | PortUnreachableException e) {
-                throw e;
-            } catch (SocketException e) {
-                // the adaptor reports a closed channel as SocketException("Socket closed")
-                if (!channel.isOpen()) {
-                    throw closed(e);
-                }
-                throw e;
-            }
+            DatagramPacket packet = receiveTimedLocked(timeoutMillis);
             InetSocketAddress sender = sender(packet.getSocketAddress());
             int length = packet.getLength();
             int room = dst.remaining();
+            countReceived(length, length > room);
             dst.put(packet.getData(), 0, Math.min(length, room));
             if (length > room) {
                 throw new DatagramTruncatedException(sender, length, room);
@@ -193,6 +238,39 @@ final class JdkUdpConnection implements UdpConnection {
             return sender;
         } finally {
             scratchLock.unlock();
+        }
+    }
+
+    /** Receives into the timed packet through the socket adaptor; the caller holds {@link #scratchLock}. */
+    private DatagramPacket receiveTimedLocked(int timeoutMillis) throws IOException {
+        DatagramPacket packet = timedPacket;
+        if (packet == null) {
+            packet = new DatagramPacket(new byte[SCRATCH_SIZE], SCRATCH_SIZE);
+            timedPacket = packet;
+            timedView = ByteBuffer.wrap(packet.getData());
+        }
+        packet.setLength(SCRATCH_SIZE);
+        DatagramSocket socket = channel.socket();
+        try {
+            socket.setSoTimeout(timeoutMillis);
+            socket.receive(packet);
+        } catch (SocketTimeoutException | PortUnreachableException e) {
+            throw e;
+        } catch (SocketException e) {
+            // the adaptor reports a closed channel as SocketException("Socket closed")
+            if (!channel.isOpen()) {
+                throw closed(e);
+            }
+            throw e;
+        }
+        return packet;
+    }
+
+    private void countReceived(int length, boolean cut) {
+        datagramsReceived.increment();
+        bytesReceived.add(length);
+        if (cut) {
+            truncated.increment();
         }
     }
 
@@ -215,6 +293,48 @@ final class JdkUdpConnection implements UdpConnection {
         if (size > limit) {
             throw new DatagramTooLargeException(size, limit);
         }
+        sendDatagram(src, to, socketTrafficClass);
+    }
+
+    /**
+     * Sends one datagram with the given IP_TOS value, as the class comment's traffic-class protocol
+     * says; the caller has checked the target and size.
+     */
+    private void sendDatagram(ByteBuffer src, InetSocketAddress to, int trafficClass) throws IOException {
+        ReentrantReadWriteLock.ReadLock shared = trafficClassLock.readLock();
+        shared.lock();
+        try {
+            if (appliedTrafficClass == trafficClass) {
+                sendChecked(src, to);
+                return;
+            }
+        } finally {
+            shared.unlock();
+        }
+        ReentrantReadWriteLock.WriteLock exclusive = trafficClassLock.writeLock();
+        exclusive.lock();
+        try {
+            applyTrafficClass(trafficClass);
+            sendChecked(src, to);
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    /** Sets IP_TOS on the channel if it differs; the caller holds the write lock. */
+    private void applyTrafficClass(int trafficClass) throws IOException {
+        if (appliedTrafficClass != trafficClass) {
+            try {
+                channel.setOption(StandardSocketOptions.IP_TOS, trafficClass);
+            } catch (ClosedChannelException e) {
+                throw closed(e);
+            }
+            appliedTrafficClass = trafficClass;
+        }
+    }
+
+    private void sendChecked(ByteBuffer src, InetSocketAddress to) throws IOException {
+        int size = src.remaining();
         try {
             try {
                 sendOnce(src, to);
@@ -226,6 +346,8 @@ final class JdkUdpConnection implements UdpConnection {
                     src.position(src.limit()); // dropped, as UDP drops
                 }
             }
+            datagramsSent.increment();
+            bytesSent.add(size);
         } catch (ClosedChannelException e) {
             throw closed(e);
         } catch (IOException e) {
@@ -307,13 +429,215 @@ final class JdkUdpConnection implements UdpConnection {
 
     @Override
     public <T> UdpConnection setOption(SocketOption<T> name, T value) throws IOException {
+        if (name == StandardSocketOptions.IP_TOS) {
+            ReentrantReadWriteLock.WriteLock exclusive = trafficClassLock.writeLock();
+            exclusive.lock();
+            try {
+                channel.setOption(name, value);
+                socketTrafficClass = (Integer) value;
+                appliedTrafficClass = socketTrafficClass;
+            } finally {
+                exclusive.unlock();
+            }
+            return this;
+        }
         channel.setOption(name, value);
         return this;
     }
 
+    /** {@link StandardSocketOptions#IP_TOS} reads the value set here, not one a message applied for itself. */
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
+        if (name == StandardSocketOptions.IP_TOS) {
+            ensureOpen();
+            return name.type().cast(socketTrafficClass);
+        }
         return channel.getOption(name);
+    }
+
+    // ---- messages ----
+
+    /**
+     * Reads one datagram into {@code msgs[offset]}; see the class comment. Flags are not supported.
+     */
+    @Override
+    public int readBatch(Message[] msgs, int offset, int count, int flags) throws IOException {
+        Objects.checkFromIndexSize(offset, count, msgs.length);
+        BatchFlags.checkRead(flags);
+        if (count == 0) {
+            return 0;
+        }
+        if (flags != 0) {
+            throw new UnsupportedOperationException("the jdk backend supports neither DONTWAIT nor PEEK (flags 0x"
+                    + Integer.toHexString(flags) + "): its channel blocks, and the JDK has no peek");
+        }
+        Message m = msgs[offset];
+        SingleMessageIo.checkWritable(m);
+        ensureOpen();
+        int timeout = readTimeoutMillis;
+        ByteBuffer[] buffers = m.buffers();
+        try {
+            if (timeout == 0 && buffers.length == 1 && buffers[0].remaining() >= DIRECT_RECEIVE_THRESHOLD) {
+                ByteBuffer into = buffers[0].duplicate();
+                int start = into.position();
+                InetSocketAddress sender = sender(channel.receive(into));
+                int length = into.position() - start;
+                countReceived(length, false);
+                m.address(sender).length(length).controlLength(0).flags(0);
+                return 1;
+            }
+            scratchLock.lock();
+            try {
+                InetSocketAddress sender;
+                ByteBuffer staged;
+                if (timeout > 0) {
+                    DatagramPacket packet = receiveTimedLocked(timeout);
+                    sender = sender(packet.getSocketAddress());
+                    staged = timedView.limit(packet.getLength()).position(0);
+                } else {
+                    ByteBuffer scratch = directScratch;
+                    if (scratch == null) {
+                        scratch = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+                        directScratch = scratch;
+                    }
+                    scratch.clear();
+                    sender = sender(channel.receive(scratch));
+                    staged = scratch.flip();
+                }
+                int length = staged.remaining();
+                int stored = SingleMessageIo.scatter(staged, m);
+                countReceived(length, stored < length);
+                m.address(sender).length(stored).controlLength(0).flags(stored < length ? Message.TRUNCATED : 0);
+                return 1;
+            } finally {
+                scratchLock.unlock();
+            }
+        } catch (ClosedChannelException e) {
+            throw closed(e);
+        }
+    }
+
+    /**
+     * Sends one datagram per message (one per segment with {@code UDP_SEGMENT}); see the class comment.
+     * {@link BatchFlags#DONTWAIT} is not supported.
+     */
+    @Override
+    public int writeBatch(Message[] msgs, int offset, int count, int flags) throws IOException {
+        Objects.checkFromIndexSize(offset, count, msgs.length);
+        BatchFlags.checkWrite(flags);
+        if (count > 0 && flags != 0) {
+            throw new UnsupportedOperationException(
+                    "the jdk backend does not support DONTWAIT: its channel blocks for its concurrent users");
+        }
+        ControlMessage control = null;
+        for (int i = 0; i < count; i++) {
+            Message m = msgs[offset + i];
+            try {
+                ByteBuffer c = m.control();
+                if (c != null && c.hasRemaining()) {
+                    if (control == null) {
+                        control = new ControlMessage();
+                    }
+                    control.parse(c, c.position(), c.remaining());
+                    write(m, control);
+                } else {
+                    write(m, null);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (i == 0) {
+                    throw e;
+                }
+                return i; // reported again by the next call, which starts with this message
+            }
+        }
+        return count;
+    }
+
+    private void write(Message m, ControlMessage control) throws IOException {
+        ensureOpen();
+        InetSocketAddress to = checkTarget(m.address());
+        int trafficClass = socketTrafficClass;
+        int segmentSize = 0;
+        if (control != null) {
+            refuseUnsupported(control);
+            if (control.trafficClass() != ControlMessage.UNSET) {
+                trafficClass = control.trafficClass();
+            }
+            segmentSize = control.segmentSize();
+        }
+        long total = m.remaining();
+        int limit = maxPayload(to.getAddress());
+        if (total > limit) {
+            throw new DatagramTooLargeException(total > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) total, limit);
+        }
+        int length = (int) total;
+        int segments = segmentSize == 0 ? 1 : Math.max(1, (length + segmentSize - 1) / segmentSize);
+        if (segments > MAX_SEGMENTS) {
+            throw new IllegalArgumentException("UDP_SEGMENT of " + segmentSize + " bytes would split " + length
+                    + " bytes into " + segments + " segments, more than " + MAX_SEGMENTS + " (EINVAL)");
+        }
+        ByteBuffer[] buffers = m.buffers();
+        if (buffers.length <= 1) {
+            ByteBuffer payload = buffers.length == 0 ? EMPTY.duplicate() : buffers[0].duplicate();
+            sendSegments(payload, to, trafficClass, segments == 1 ? length : segmentSize);
+        } else {
+            sendStagingLock.lock();
+            try {
+                ByteBuffer staging = sendStaging;
+                if (staging == null) {
+                    staging = ByteBuffer.allocateDirect(SCRATCH_SIZE);
+                    sendStaging = staging;
+                }
+                staging.clear();
+                for (ByteBuffer b : buffers) {
+                    int n = b.remaining();
+                    staging.put(staging.position(), b, b.position(), n);
+                    staging.position(staging.position() + n);
+                }
+                sendSegments(staging.flip(), to, trafficClass, segments == 1 ? length : segmentSize);
+            } finally {
+                sendStagingLock.unlock();
+            }
+        }
+        m.length(length).controlLength(0).flags(0);
+    }
+
+    /** Sends {@code payload}'s remaining bytes as datagrams of {@code segmentSize} (the last may be shorter). */
+    private void sendSegments(ByteBuffer payload, InetSocketAddress to, int trafficClass, int segmentSize)
+            throws IOException {
+        int end = payload.limit();
+        int at = payload.position();
+        do {
+            int next = Math.min(end, at + segmentSize);
+            payload.limit(next).position(at);
+            sendDatagram(payload, to, trafficClass);
+            at = next;
+        } while (at < end);
+    }
+
+    /** The records the JDK cannot pass to the kernel, and receive-only records, which no send takes. */
+    private static void refuseUnsupported(ControlMessage control) {
+        if (control.source() != null || control.destination() != null || control.interfaceIndex() != 0) {
+            throw new UnsupportedOperationException("the jdk backend cannot send with IP_PKTINFO/IPV6_PKTINFO "
+                    + "(a source address or an interface): " + control);
+        }
+        if (control.hopLimit() != ControlMessage.UNSET) {
+            throw new UnsupportedOperationException(
+                    "the jdk backend cannot send with IP_TTL/IPV6_HOPLIMIT (a per-datagram hop limit): " + control);
+        }
+        if (control.groSegmentSize() != 0 || control.dropCount() != ControlMessage.UNSET) {
+            throw new IllegalArgumentException("UDP_GRO and SO_RXQ_OVFL are received, not sent (EINVAL): " + control);
+        }
+    }
+
+    /**
+     * Returns datagrams and bytes sent and received and truncated datagrams; the rest is unavailable.
+     */
+    @Override
+    public UdpStatistics statistics() {
+        return UdpStatistics.builder().datagramsSent(datagramsSent.sum()).bytesSent(bytesSent.sum())
+                .datagramsReceived(datagramsReceived.sum()).bytesReceived(bytesReceived.sum())
+                .truncatedDatagrams(truncated.sum()).build();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.batchudp.bind.linux.internal;
 
 import static dev.batchudp.bind.linux.LinuxTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.batchudp.bind.linux.LinuxBatching;
 import dev.batchudp.network.ControlMessage;
@@ -210,6 +211,51 @@ class EcnMessageTest {
                     datagrams++;
                 }
             }
+        }
+    }
+
+    @Test
+    void anUpgradedGroSocketSplitsCoalescedReadsIntoTheMessages() throws IOException {
+        require(LinuxBatching.supportsGso(), "UDP_SEGMENT");
+        require(LinuxBatching.supportsGro(), "UDP_GRO");
+        try (LinuxUdpSocket tx = socket(UdpFamily.UDP4);
+                LinuxBatchingConn rx = new LinuxBatchingConn(socket(UdpFamily.UDP4), 16, false, true)) {
+            assertThat(rx.rxOffload()).isTrue();
+            rx.connection().setOption(UdpSocketOptions.RECEIVE_TRAFFIC_CLASS, true);
+            ControlMessage cm = new ControlMessage();
+            ByteBuffer control = ByteBuffer.allocate(ControlMessage.SEND_SPACE);
+            cm.reset().ecn(Ecn.ECT1).segmentSize(SEGMENT).marshal(control, UdpFamily.UDP4);
+            ByteBuffer payload = ByteBuffer.allocateDirect(3 * SEGMENT);
+            for (int s = 0; s < 3; s++) {
+                payload.put(s * SEGMENT, (byte) s);
+            }
+            Message[] out = {new Message(payload).control(control.flip()).address(rx.connection().localAddress())};
+            assertThat(tx.writeBatch(out, 0, 1, 0)).isEqualTo(1);
+            Message[] in = new Message[3];
+            for (int i = 0; i < 3; i++) {
+                // Two buffers: the datagram is scattered over them; control data from a position.
+                in[i] = new Message(ByteBuffer.allocate(100), ByteBuffer.allocateDirect(1000))
+                        .control(ByteBuffer.allocate(ControlMessage.RECEIVE_SPACE + 8).position(8));
+            }
+            assertThatThrownBy(() -> rx.connection().readBatch(in, 0, 3, dev.batchudp.network.BatchFlags.PEEK))
+                    .isInstanceOf(UnsupportedOperationException.class);
+            int got = 0;
+            while (got < 3) {
+                got += rx.connection().readBatch(in, got, 3 - got, 0);
+            }
+            for (int s = 0; s < 3; s++) {
+                Message m = in[s];
+                assertThat(m.length()).isEqualTo(SEGMENT);
+                assertThat(m.buffers()[0].get(0)).as("segment %d", s).isEqualTo((byte) s);
+                cm.parse(m);
+                assertThat(cm.groSegmentSize()).as("the UDP_GRO record is left out after the split").isZero();
+                assertThat(cm.ecn()).isEqualTo(Ecn.ECT1);
+                assertThat(cm.destination()).as("packet info the upgrade turned on")
+                        .isEqualTo(rx.connection().localAddress().getAddress());
+                assertThat(m.control().position()).isEqualTo(8);
+            }
+            assertThat(rx.connection().statistics().datagramsReceived()).isEqualTo(3);
+            assertThat(rx.receivedKernelMessages()).as("one coalesced read").isEqualTo(1);
         }
     }
 }

@@ -323,6 +323,16 @@ final class FakeKernel implements LibC {
     }
 
     @Override
+    public int open(long pathname, int flags) {
+        return -1; // no files in the fake kernel; bind-linux opens none on its socket paths
+    }
+
+    @Override
+    public int setns(int fd, int nstype) {
+        return -1; // no namespaces in the fake kernel
+    }
+
+    @Override
     public String strerror(int errnum) {
         return "fake kernel: errno " + errnum;
     }

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.Objects;
 
 /**
  * Batched I/O for a {@link UdpConnection}: reads and writes of many datagrams per system call
@@ -85,40 +84,6 @@ public interface BatchingConn {
     }
 
     /**
-     * Reads at least one datagram into {@code msgs[0..count)}: {@link #readBatch(MessageBatch.Fill, int)}
-     * for callers that hold {@link Message} objects. Each filled message's {@link Message#length()},
-     * {@link Message#address()}, {@link Message#controlLength()}, {@link Message#flags()} and
-     * {@link Message#sourceAddress()} are set. The default goes through a new {@link MessageBatch}
-     * per call.
-     *
-     * @param msgs the messages, each with a payload buffer (and optionally a control buffer)
-     * @param count how many of them to use, at most {@link #batchSize()}
-     * @return the number of messages filled, at least 1
-     * @throws IllegalArgumentException if {@code count} exceeds {@link #batchSize()}
-     * @throws java.nio.channels.ClosedChannelException if the connection is or becomes closed
-     * @throws IOException on any other I/O error
-     */
-    default int readBatch(Message[] msgs, int count) throws IOException {
-        Objects.checkFromIndexSize(0, count, msgs.length);
-        if (count == 0) {
-            return 0;
-        }
-        ByteBuffer[] buffers = new ByteBuffer[count];
-        ByteBuffer[] controls = new ByteBuffer[count];
-        for (int i = 0; i < count; i++) {
-            buffers[i] = msgs[i].buffer();
-            controls[i] = msgs[i].control();
-        }
-        MessageBatch batch = new MessageBatch(count).buffers(buffers).controls(controls);
-        int n = readBatch(batch.fill(), count);
-        for (int i = 0; i < n; i++) {
-            msgs[i].length(batch.length(i)).flags(batch.flags(i)).controlLength(batch.controlLength(i))
-                    .address(batch.sender(i)).source(batch.sourceAddress(i), batch.sourceIfIndex(i));
-        }
-        return n;
-    }
-
-    /**
      * Sends {@code count} buffers to one destination, one datagram each (Go's {@code WriteBatchTo}).
      * A partial send by the kernel is continued, never dropped.
      *
@@ -161,14 +126,4 @@ public interface BatchingConn {
         writeBatch(bufs, offset, count, target);
         return true;
     }
-
-    /**
-     * Sends {@code count} prepared messages, each with its own destination and control data (sticky
-     * source, {@code UDP_SEGMENT}), continuing partial sends.
-     *
-     * @param msgs the messages
-     * @param count how many, at most {@link #batchSize()}
-     * @throws IOException on an I/O error; messages before the failing one were sent
-     */
-    void writeMessages(Message[] msgs, int count) throws IOException;
 }

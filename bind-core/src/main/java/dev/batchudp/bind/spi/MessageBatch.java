@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * Datagrams to receive, and what was received, as parallel arrays: the form a batched read of
- * {@link BatchingConn} produces. It is what {@link Message} is for one datagram, laid out for the
- * receive loop of a bind: the caller's buffer array is used as it is (no per-datagram setup), and the
+ * {@link BatchingConn} produces. It is what {@link dev.batchudp.network.Message} is for one datagram,
+ * laid out for the receive loop of a bind: the caller's buffer array is used as it is (no per-datagram setup), and the
  * results are plain array elements (no per-datagram objects to reset and clear), which matters when a
  * coalesced read turns into a hundred datagrams per call.
  *
@@ -29,6 +29,11 @@ import java.util.Objects;
  * @since 0.1
  */
 public final class MessageBatch {
+    /** {@code MSG_TRUNC} in {@link #flags(int)}: the datagram was longer than the slot's buffer. */
+    public static final int FLAG_TRUNCATED = 0x20;
+    /** {@code MSG_CTRUNC} in {@link #flags(int)}: control data did not fit the slot's control buffer. */
+    public static final int FLAG_CONTROL_TRUNCATED = 0x08;
+
     /** {@link #sourceIfIndexes} of a slot without a source: no interface index is negative. */
     private static final int NO_SOURCE = -1;
 
@@ -144,7 +149,7 @@ public final class MessageBatch {
     }
 
     /**
-     * Returns the receive flags ({@link Message#FLAG_TRUNCATED}, {@link Message#FLAG_CONTROL_TRUNCATED}).
+     * Returns the receive flags ({@link #FLAG_TRUNCATED}, {@link #FLAG_CONTROL_TRUNCATED}).
      *
      * @param i the slot
      * @return the flags
@@ -160,7 +165,7 @@ public final class MessageBatch {
      * @return whether it was truncated
      */
     public boolean isTruncated(int i) {
-        return (flags[i] & Message.FLAG_TRUNCATED) != 0;
+        return (flags[i] & FLAG_TRUNCATED) != 0;
     }
 
     /**
@@ -260,8 +265,8 @@ public final class MessageBatch {
          *
          * @param k the slot
          * @param length the datagram's full length (more than the buffer held when truncated)
-         * @param flags its receive flags ({@link Message#FLAG_TRUNCATED},
-         *     {@link Message#FLAG_CONTROL_TRUNCATED})
+         * @param flags its receive flags ({@link MessageBatch#FLAG_TRUNCATED},
+         *     {@link MessageBatch#FLAG_CONTROL_TRUNCATED})
          * @param sender the sender
          */
         public void datagram(int k, int length, int flags, InetSocketAddress sender) {

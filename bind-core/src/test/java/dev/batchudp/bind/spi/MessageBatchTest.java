@@ -44,7 +44,7 @@ class MessageBatchTest {
         assertThat(batch.fill()).as("one fill view per batch").isSameAs(fill);
         assertThat(fill.capacity()).isEqualTo(2);
         InetAddress local = InetAddress.getByName("127.0.0.2");
-        fill.datagram(0, 1500, Message.FLAG_TRUNCATED, PEER);
+        fill.datagram(0, 1500, MessageBatch.FLAG_TRUNCATED, PEER);
         fill.datagram(1, 10, 0, PEER);
         fill.controlLength(1, 24);
         fill.source(1, local, 3);

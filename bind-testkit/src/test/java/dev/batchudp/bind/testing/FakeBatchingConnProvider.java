@@ -2,7 +2,6 @@ package dev.batchudp.bind.testing;
 
 import dev.batchudp.bind.spi.BatchingConn;
 import dev.batchudp.bind.spi.BatchingConnProvider;
-import dev.batchudp.bind.spi.Message;
 import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.DatagramTruncatedException;
 import dev.batchudp.network.Network;
@@ -88,7 +87,7 @@ final class FakeBatchingConnProvider extends BatchingConnProvider {
                 InetSocketAddress sender = conn.receive(dst);
                 batch.datagram(i, dst.position() - position, 0, sender);
             } catch (DatagramTruncatedException e) {
-                batch.datagram(i, e.datagramLength(), Message.FLAG_TRUNCATED, e.sender());
+                batch.datagram(i, e.datagramLength(), MessageBatch.FLAG_TRUNCATED, e.sender());
             } finally {
                 dst.position(position);
             }
@@ -104,13 +103,6 @@ final class FakeBatchingConnProvider extends BatchingConnProvider {
             for (int i = offset; i < offset + count; i++) {
                 ByteBuffer b = bufs[i].duplicate();
                 conn.send(b, target);
-            }
-        }
-
-        @Override
-        public void writeMessages(Message[] msgs, int count) throws IOException {
-            for (int i = 0; i < count; i++) {
-                conn.send(msgs[i].buffer().duplicate(), msgs[i].address());
             }
         }
     }

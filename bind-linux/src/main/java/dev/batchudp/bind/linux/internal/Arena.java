@@ -12,8 +12,10 @@ import java.nio.ReadOnlyBufferException;
  * offset 0            mmsghdr[slots]        64 bytes each  (msg_hdr.msg_iov → iovec[i],
  *                                                            msg_name → sockaddr[i],
  *                                                            msg_control → caller or control[i])
- * iovOffset           iovec[slots]          16 bytes each  (iov_base → caller's direct buffer,
- *                                                            or a staged region for heap buffers)
+ * iovOffset           iovec[iovecs]         16 bytes each  (iov_base → caller's direct buffer,
+ *                                                            or a staged region for heap buffers;
+ *                                                            one per slot, or a pool that messages
+ *                                                            of several buffers draw from)
  * nameOffset          sockaddr_in6[slots]   32 bytes each  (28 used; sockaddr_in uses 16)
  * controlOffset       control[slots]       128 bytes each  (heap control buffers, packet info,
  *                                                            UDP_SEGMENT / UDP_GRO records)
@@ -42,6 +44,8 @@ final class Arena {
     static final int MAX_DATAGRAM = 65_535;
 
     final int slots;
+    /** Entries of the iovec array: at least {@link #slots}. */
+    final int iovecs;
     final ByteBuffer block;
     final long base;
     final int iovOffset;
@@ -57,8 +61,12 @@ final class Arena {
     private ByteBuffer staging;
     private long stagingBase;
     private int stagingUsed;
-    /** Where slot {@code i}'s heap payload lies in the staging block, for {@link #copyOut}. */
+    /** Where iovec {@code i}'s heap payload lies in the staging block, for {@link #copyOut}. */
     private final int[] stagedAt;
+    /** Where slot {@code i}'s heap control buffer lies in the block, for {@link #copyMessageOut}. */
+    private final int[] controlAt;
+    /** Payload bytes slot {@code i}'s message iovecs hold (what a read can store). */
+    private final long[] messageRoom;
     private final InetSocketAddress[] encoded;
     private final int[] encodedLength;
 
@@ -69,26 +77,48 @@ final class Arena {
      * @param stagingSize bytes of staging for heap buffers, at least {@link #MAX_DATAGRAM}
      */
     Arena(int slots, int stagingSize) {
-        this(slots, stagingSize, DirectBufferPool.shared());
+        this(slots, slots, stagingSize, DirectBufferPool.shared());
+    }
+
+    /**
+     * Creates an arena with blocks from the shared pool and a pool of iovecs for messages of several
+     * buffers.
+     *
+     * @param slots the slots
+     * @param iovecs iovec entries, at least {@code slots}
+     * @param stagingSize bytes of staging for heap buffers, at least {@link #MAX_DATAGRAM}
+     */
+    Arena(int slots, int iovecs, int stagingSize) {
+        this(slots, iovecs, stagingSize, DirectBufferPool.shared());
     }
 
     Arena(int slots, int stagingSize, DirectBufferPool pool) {
+        this(slots, slots, stagingSize, pool);
+    }
+
+    Arena(int slots, int iovecs, int stagingSize, DirectBufferPool pool) {
         if (stagingSize < MAX_DATAGRAM) {
             throw new IllegalArgumentException("staging of " + stagingSize + " bytes cannot hold one datagram");
         }
+        if (iovecs < slots) {
+            throw new IllegalArgumentException(iovecs + " iovecs for " + slots + " slots");
+        }
         this.slots = slots;
+        this.iovecs = iovecs;
         this.pool = pool;
         this.stagingSize = stagingSize;
         iovOffset = slots * Mmsghdr.SIZE;
-        nameOffset = iovOffset + slots * Iovec.SIZE;
+        nameOffset = iovOffset + iovecs * Iovec.SIZE;
         controlOffset = nameOffset + slots * SockaddrIn6.SLOT;
         pollOffset = controlOffset + slots * CONTROL_SLOT;
         block = pool.acquire(pollOffset + 2 * Pollfd.SIZE);
         base = DirectMemory.address(block);
         addresses = new AddressCache(slots);
-        payloadAddresses = new DirectAddressCache(slots);
+        payloadAddresses = new DirectAddressCache(iovecs);
         controlAddresses = new DirectAddressCache(slots);
-        stagedAt = new int[slots];
+        stagedAt = new int[iovecs];
+        controlAt = new int[slots];
+        messageRoom = new long[slots];
         encoded = new InetSocketAddress[slots];
         encodedLength = new int[slots];
     }
@@ -347,5 +377,164 @@ final class Arena {
                 controlAddress == 0 ? 0 : controlLength);
         Mmsghdr.clearLength(block, m);
         return true;
+    }
+
+    // ---- messages (dev.batchudp.network.Message): several buffers, control from its position ------
+
+    /**
+     * Prepares slot {@code i} for a receive into a message: one iovec per buffer (position to limit)
+     * from iovec {@code firstIov} on, its control buffer (position to limit) as {@code msg_control}, and
+     * the slot's socket address. Direct buffers are used in place; heap buffers are staged (at most
+     * {@link #MAX_DATAGRAM} bytes per message, more can never arrive), a heap control buffer in the
+     * slot's control area when it fits, else in the staging.
+     *
+     * @param i the slot
+     * @param firstIov the first free iovec
+     * @param m the message (its buffers were checked writable)
+     * @return iovecs used, or -1 if the iovecs or the staging left do not hold the message (nothing
+     *     was prepared)
+     */
+    int prepareMessageReceive(int i, int firstIov, dev.batchudp.network.Message m) {
+        return prepareMessage(i, firstIov, m, false, 0, 0);
+    }
+
+    /**
+     * Prepares slot {@code i} for sending a message: one iovec per non-empty buffer (position to
+     * limit), its control buffer's remaining bytes as {@code msg_control}, and the destination encoded
+     * in {@code nameSlot} (or none, for a connected socket). Heap buffers are copied into the staging.
+     *
+     * @param i the slot
+     * @param firstIov the first free iovec
+     * @param m the message
+     * @param nameSlot the slot whose socket address to use, or -1 for none
+     * @param nameLength its length
+     * @return iovecs used, or -1 if the iovecs or the staging left do not hold the message (nothing
+     *     was prepared)
+     */
+    int prepareMessageSend(int i, int firstIov, dev.batchudp.network.Message m, int nameSlot, int nameLength) {
+        return prepareMessage(i, firstIov, m, true, nameSlot, nameLength);
+    }
+
+    private int prepareMessage(int i, int firstIov, dev.batchudp.network.Message m, boolean send, int nameSlot,
+            int nameLength) {
+        ByteBuffer[] buffers = m.buffers();
+        int stagingMark = stagingUsed;
+        int iov = firstIov;
+        int heapRoom = MAX_DATAGRAM;
+        long room = 0;
+        for (ByteBuffer b : buffers) {
+            int length = b.remaining();
+            if (length == 0) {
+                continue;
+            }
+            if (iov == iovecs) {
+                stagingUsed = stagingMark;
+                return -1;
+            }
+            long address;
+            if (b.isDirect()) {
+                address = send ? sendAddress(iov, b, length) : receiveAddress(iov, b, length);
+            } else {
+                length = Math.min(length, heapRoom);
+                heapRoom -= length;
+                address = send ? sendAddress(iov, b, length) : receiveAddress(iov, b, length);
+                if (address < 0) {
+                    stagingUsed = stagingMark;
+                    return -1;
+                }
+            }
+            Iovec.set(block, iov(iov), address, length);
+            room += length;
+            iov++;
+        }
+        messageRoom[i] = room;
+        long controlAddress = 0;
+        int controlLength = 0;
+        ByteBuffer control = m.control();
+        if (control != null && control.hasRemaining()) {
+            controlLength = control.remaining();
+            if (control.isDirect()) {
+                SegmentScopes.checkAccessible(control);
+                controlAddress = controlAddresses.indexZero(i, control) + control.position();
+            } else {
+                int at;
+                if (controlLength <= CONTROL_SLOT) {
+                    at = controlSlot(i);
+                    controlAddress = base + at;
+                    if (send) {
+                        block.put(at, control, control.position(), controlLength);
+                    }
+                    controlAt[i] = -1 - at;
+                } else {
+                    at = stage(controlLength);
+                    if (at < 0) {
+                        stagingUsed = stagingMark;
+                        return -1;
+                    }
+                    controlAddress = stagingBase + at;
+                    if (send) {
+                        staging.put(at, control, control.position(), controlLength);
+                    }
+                    controlAt[i] = at;
+                }
+            }
+        }
+        long name = send ? (nameSlot < 0 ? 0 : base + name(nameSlot)) : base + name(i);
+        int namelen = send ? (nameSlot < 0 ? 0 : nameLength) : SockaddrIn6.SIZE;
+        int mh = mmsg(i);
+        Msghdr.set(block, mh, name, namelen, base + iov(firstIov), iov - firstIov, controlAddress, controlLength);
+        Mmsghdr.clearLength(block, mh);
+        return iov - firstIov;
+    }
+
+    /**
+     * Returns the payload bytes the message prepared at slot {@code i} has room for.
+     *
+     * @param i the slot
+     * @return bytes
+     */
+    long messageRoom(int i) {
+        return messageRoom[i];
+    }
+
+    /**
+     * After a receive into a message prepared at slot {@code i}: copies staged heap payload (the
+     * first {@code stored} bytes, buffer after buffer) and a heap control buffer's
+     * {@code controlLength} bytes into the message's buffers, from their positions (which do not
+     * move). Direct buffers received in place.
+     *
+     * @param i the slot
+     * @param firstIov the iovec {@link #prepareMessageReceive} started at
+     * @param m the message
+     * @param stored payload bytes the kernel stored
+     * @param controlLength control bytes the kernel stored
+     */
+    void copyMessageOut(int i, int firstIov, dev.batchudp.network.Message m, int stored, int controlLength) {
+        int iov = firstIov;
+        int left = stored;
+        for (ByteBuffer b : m.buffers()) {
+            if (left == 0) {
+                break;
+            }
+            int length = b.remaining();
+            if (length == 0) {
+                continue;
+            }
+            int n = Math.min(Math.min(length, left), (int) block.getLong(iov(iov) + Iovec.IOV_LEN));
+            if (!b.isDirect() && n > 0) {
+                b.put(b.position(), staging, stagedAt[iov], n);
+            }
+            left -= n;
+            iov++;
+        }
+        ByteBuffer control = m.control();
+        if (control != null && !control.isDirect() && controlLength > 0) {
+            int at = controlAt[i];
+            if (at < 0) {
+                control.put(control.position(), block, -1 - at, controlLength);
+            } else {
+                control.put(control.position(), staging, at, controlLength);
+            }
+        }
     }
 }

@@ -63,6 +63,12 @@ final class BatchReader {
     /** Windows in the read region: 8 × 64 KiB = 512 KiB per socket. */
     static final int READ_WINDOWS = 8;
 
+    /**
+     * Iovecs a message read may use in all ({@code UIO_MAXIOV}, include/uapi/linux/uio.h: the most
+     * one {@code msghdr} may have): 16 KiB.
+     */
+    static final int MESSAGE_IOVECS = 1024;
+
     private static final System.Logger LOG = System.getLogger(LinuxBatchingConn.class.getName());
 
     private final LinuxUdpSocket socket;
@@ -94,6 +100,8 @@ final class BatchReader {
     /** The one-slot batch of {@link #receiveSingle}, and its buffer array. */
     private final MessageBatch single = new MessageBatch(1);
     private final ByteBuffer[] singleBuffer = new ByteBuffer[1];
+    /** The first iovec of each slot of a message read. */
+    private final int[] firstIov;
 
     BatchReader(LinuxUdpSocket socket, int batchSize, boolean gro, boolean sticky, ConnectionCounters counters) {
         this.socket = socket;
@@ -101,7 +109,7 @@ final class BatchReader {
         this.sticky = sticky;
         this.counters = counters;
         this.windows = Math.min(batchSize, READ_WINDOWS);
-        this.arena = new Arena(batchSize, windows * WINDOW);
+        this.arena = new Arena(batchSize, Math.max(batchSize, MESSAGE_IOVECS), windows * WINDOW);
         this.sources = new StickySourceCodec(socket.inet6);
         this.split = new GroSplit(windows);
         this.windowStored = new int[windows];
@@ -111,6 +119,7 @@ final class BatchReader {
         this.windowSource = new InetAddress[windows];
         this.windowSourceIfIndex = new int[windows];
         this.slotViews = new ByteBuffer[batchSize];
+        this.firstIov = new int[batchSize];
     }
 
     /** Returns the arena and the region to the pool; only once no call can use them. */
@@ -143,6 +152,151 @@ final class BatchReader {
         }
     }
 
+    /**
+     * Reads up to {@code count} datagrams into {@code msgs[offset, offset + count)}: the message API
+     * ({@link LinuxUdpSocket#readBatch}); the caller checked the arguments and the buffers. Without
+     * GRO one {@code recvmmsg} scatters each datagram straight into its message's buffers (heap ones
+     * staged) and its control buffer; with GRO, coalesced reads are split into the messages.
+     *
+     * @param msgs the messages
+     * @param offset the first
+     * @param count how many may be filled, at least 1
+     * @param flags {@code MSG_PEEK} and {@code MSG_DONTWAIT} as the caller gave them
+     * @param gro whether the caller asked for {@code UDP_GRO} (count a coalesced datagram's segments)
+     * @return messages filled; 0 only with {@code MSG_DONTWAIT}
+     * @throws IOException as {@link LinuxUdpSocket#readBatch}
+     */
+    int readMessages(dev.batchudp.network.Message[] msgs, int offset, int count, int flags, boolean gro)
+            throws IOException {
+        socket.begin();
+        lock.lock();
+        try {
+            if (this.gro) {
+                if ((flags & LinuxConstants.MSG_PEEK) != 0) {
+                    throw new UnsupportedOperationException("PEEK on a connection whose reads are coalesced (UDP GRO)"
+                            + " and split by the batching connection");
+                }
+                for (int i = offset; i < offset + count; i++) {
+                    for (ByteBuffer b : msgs[i].buffers()) {
+                        if (b.isDirect()) {
+                            SegmentScopes.checkAccessible(b); // before the read: no datagram lost to a bad buffer
+                        }
+                    }
+                }
+                if (!split.hasNext() && receiveCoalesced(flags) == 0) {
+                    return 0;
+                }
+                return deliverSegments(msgs, offset, count);
+            }
+            return receiveMessages(msgs, offset, count, flags, gro);
+        } finally {
+            lock.unlock();
+            socket.end();
+            // The kernel wrote into the callers' buffers and our blocks: keep them reachable until here.
+            Reference.reachabilityFence(msgs);
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private int receiveMessages(dev.batchudp.network.Message[] msgs, int offset, int count, int flags, boolean gro)
+            throws IOException {
+        ByteBuffer block = arena.block;
+        arena.resetStaging();
+        int slots = Math.min(count, (flags & LinuxConstants.MSG_PEEK) != 0 ? 1 : arena.slots);
+        int iov = 0;
+        int prepared = 0;
+        while (prepared < slots) {
+            int used = arena.prepareMessageReceive(prepared, iov, msgs[offset + prepared]);
+            if (used < 0) {
+                break; // iovecs or staging full: read these now, the rest next call
+            }
+            firstIov[prepared] = iov;
+            iov += used;
+            prepared++;
+        }
+        if (prepared == 0) {
+            throw new IllegalArgumentException("message " + offset + " has more than " + arena.iovecs + " buffers");
+        }
+        int n = recvmmsg(arena, prepared, flags);
+        long datagrams = 0;
+        long bytes = 0;
+        int truncated = 0;
+        for (int i = 0; i < n; i++) {
+            dev.batchudp.network.Message m = msgs[offset + i];
+            int off = arena.mmsg(i);
+            long length = Mmsghdr.length(block, off);
+            int messageFlags = Msghdr.flags(block, off) & (MSG_TRUNC | MSG_CTRUNC);
+            int controlLength = m.control() == null ? 0 : (int) Msghdr.controlLength(block, off);
+            long room = arena.messageRoom(i);
+            int stored = (int) Math.min(length, room);
+            arena.copyMessageOut(i, firstIov[i], m, stored, controlLength);
+            m.address(arena.addresses.lookup(i, block, arena.name(i))).length(stored)
+                    .controlLength(controlLength).flags(messageFlags);
+            int segments = 1;
+            if (gro && controlLength > 0) {
+                ByteBuffer control = m.control();
+                int size = UdpCmsgs.groSegmentSize(control, control.position(), controlLength);
+                if (size > 0 && length > size) {
+                    segments = (int) ((length + size - 1) / size);
+                }
+            }
+            datagrams += segments;
+            bytes += length;
+            if ((messageFlags & MSG_TRUNC) != 0) {
+                truncated++;
+            }
+        }
+        if ((flags & LinuxConstants.MSG_PEEK) == 0) {
+            counters.received(datagrams, bytes, truncated);
+        }
+        return n;
+    }
+
+    /**
+     * Delivers the next segments of the last coalesced read into messages, as
+     * {@link #deliverSegments(MessageBatch.Fill, int, boolean)} does into a batch: each segment
+     * scattered into its message's buffers with the kernel message's sender and control data minus the
+     * {@code UDP_GRO} record.
+     */
+    private int deliverSegments(dev.batchudp.network.Message[] msgs, int offset, int count) {
+        ByteBuffer block = arena.block;
+        int k = 0;
+        long bytes = 0;
+        int truncated = 0;
+        while (k < count && split.hasNext()) {
+            int w = split.message();
+            split.next();
+            int off = split.segmentOffset;
+            int len = split.segmentLength;
+            int available = Math.max(0, Math.min(off + len, windowStored[w]) - off);
+            dev.batchudp.network.Message m = msgs[offset + k];
+            int from = w * WINDOW + off;
+            int copy = 0;
+            for (ByteBuffer b : m.buffers()) {
+                int n = Math.min(b.remaining(), available - copy);
+                if (n > 0) {
+                    b.put(b.position(), region, from + copy, n);
+                    copy += n;
+                }
+            }
+            int controlLength = 0;
+            ByteBuffer control = m.control();
+            if (control != null && windowControlLength[w] > 0) {
+                controlLength = UdpCmsgs.copyWithoutGro(block, arena.controlSlot(w), windowControlLength[w], control,
+                        control.position(), control.remaining());
+            }
+            int f = windowFlags[w] | (copy < len ? MSG_TRUNC : 0);
+            m.address(windowSender[w]).length(copy).controlLength(controlLength).flags(f);
+            bytes += len;
+            if (copy < len) {
+                truncated++;
+            }
+            k++;
+        }
+        counters.received(k, bytes, truncated);
+        return k;
+    }
+
     /** Returns the read region, taking it from the pool on first use. */
     private ByteBuffer region() {
         if (region == null) {
@@ -168,7 +322,16 @@ final class BatchReader {
      * {@code EAGAIN} and {@code ECONNREFUSED}.
      */
     private int recvmmsg(Arena arena, int count) throws IOException {
-        long deadline = socket.deadline();
+        return recvmmsg(arena, count, 0);
+    }
+
+    /**
+     * As {@link #recvmmsg(Arena, int)} with a caller's {@code MSG_PEEK} and {@code MSG_DONTWAIT}
+     * passed to the kernel; with {@code MSG_DONTWAIT}, returns 0 instead of waiting.
+     */
+    private int recvmmsg(Arena arena, int count, int userFlags) throws IOException {
+        boolean dontWait = (userFlags & MSG_DONTWAIT) != 0;
+        long deadline = dontWait ? 0 : socket.deadline();
         for (;;) {
             if (socket.isClosed()) {
                 throw new AsynchronousCloseException();
@@ -178,8 +341,8 @@ final class BatchReader {
                 // Without a timeout, block in the kernel until the first datagram (one call per
                 // wake-up); close() wakes it with shutdown. With one, poll below.
                 counters.receiveCalls++;
-                n = socket.sys.recvmmsg(socket.fd, arena.base, count,
-                        deadline == 0 ? MSG_WAITFORONE | MSG_TRUNC : MSG_DONTWAIT | MSG_TRUNC);
+                n = socket.sys.recvmmsg(socket.fd, arena.base, count, userFlags
+                        | (deadline == 0 && !dontWait ? MSG_WAITFORONE | MSG_TRUNC : MSG_DONTWAIT | MSG_TRUNC));
             } catch (PortUnreachableException e) {
                 counters.portUnreachable.increment();
                 continue;
@@ -194,6 +357,9 @@ final class BatchReader {
             if (n > 0) {
                 counters.receivedKernelMessages += n;
                 return n;
+            }
+            if (dontWait) {
+                return 0;
             }
             socket.awaitReadable(arena, deadline);
         }
@@ -227,11 +393,17 @@ final class BatchReader {
             }
         }
         int n = recvmmsg(arena, count);
+        long bytes = 0;
+        int truncated = 0;
         for (int i = 0; i < n; i++) {
             int off = arena.mmsg(i);
             long length = Mmsghdr.length(block, off);
             int flags = Msghdr.flags(block, off);
             int controlLength = (int) Msghdr.controlLength(block, off);
+            bytes += length;
+            if ((flags & MSG_TRUNC) != 0) {
+                truncated++;
+            }
             if (lend) {
                 lend(batch, i, i * WINDOW, (int) Math.min(length, Arena.MAX_DATAGRAM));
             } else {
@@ -255,6 +427,7 @@ final class BatchReader {
                 batch.source(i, source, sources.receivedIfIndex());
             }
         }
+        counters.received(n, bytes, truncated);
         return n;
     }
 
@@ -280,6 +453,11 @@ final class BatchReader {
 
     /** Reads up to {@link #windows} possibly coalesced datagrams into the GRO windows. */
     private void receiveCoalesced() throws IOException {
+        receiveCoalesced(0);
+    }
+
+    /** As {@link #receiveCoalesced()}, with {@code MSG_DONTWAIT} from the caller; returns the messages read. */
+    private int receiveCoalesced(int userFlags) throws IOException {
         // Read as many coalesced datagrams as the windows allow (not only ceil(count/64) as upstream,
         // which lands them in the caller's buffers): surplus segments wait in the windows for the
         // next readBatch, so a busy receiver drains the socket in fewer system calls.
@@ -292,7 +470,7 @@ final class BatchReader {
                     arena.base + arena.controlSlot(i), Arena.CONTROL_SLOT);
             Mmsghdr.clearLength(block, arena.mmsg(i));
         }
-        int n = recvmmsg(arena, w);
+        int n = recvmmsg(arena, w, userFlags);
         for (int i = 0; i < n; i++) {
             int off = arena.mmsg(i);
             long length = Mmsghdr.length(block, off);
@@ -314,6 +492,7 @@ final class BatchReader {
             split.set(i, total, gso);
         }
         split.reset(n);
+        return n;
     }
 
     /**
@@ -343,6 +522,8 @@ final class BatchReader {
     private int deliverSegments(MessageBatch.Fill batch, int count, boolean lend) {
         ByteBuffer block = arena.block;
         int k = 0;
+        long bytes = 0;
+        int truncated = 0;
         while (k < count && split.hasNext()) {
             // One kernel message at a time: what its segments share is loaded once.
             int w = split.message();
@@ -379,6 +560,10 @@ final class BatchReader {
                     controlLength = UdpCmsgs.copyWithoutGro(block, arena.controlSlot(w), messageControl, control);
                 }
                 batch.datagram(k, len, copy < len ? messageFlags | MSG_TRUNC : messageFlags, sender);
+                bytes += len;
+                if (copy < len) {
+                    truncated++;
+                }
                 if (controlLength > 0) {
                     batch.controlLength(k, controlLength);
                 }
@@ -388,6 +573,7 @@ final class BatchReader {
                 k++;
             } while (k < count && split.hasNext() && split.message() == w);
         }
+        counters.received(k, bytes, truncated);
         return k;
     }
 

@@ -4,7 +4,7 @@ import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_DONTWAIT;
 import static dev.batchudp.bind.linux.internal.LinuxConstants.MSG_NOSIGNAL;
 
 import dev.batchudp.bind.linux.UdpGsoDisabledException;
-import dev.batchudp.bind.spi.Message;
+import dev.batchudp.network.Message;
 import dev.batchudp.network.DatagramTooLargeException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -53,9 +53,17 @@ final class BatchWriter {
     /** Where each staged datagram lies (the caller's direct buffer or a staged copy). */
     private final long[] addresses;
     private final StickySourceCodec sources;
+    /** Datagrams the kernel makes of each prepared entry (segments of a segmented one). */
+    private final int[] entryDatagrams;
+    /** Payload bytes of each prepared entry. */
+    private final long[] entryBytes;
+    /** The first iovec of each entry of a message send. */
+    private final int[] firstIov;
     private final ReentrantLock lock = new ReentrantLock();
     private final ConnectionCounters counters;
 
+    /** Whether the current message send was given {@code MSG_DONTWAIT}; under {@link #lock}. */
+    private boolean dontWait;
     /** Written under {@link #lock} only; stays false once cleared. */
     private volatile boolean gso;
     /** Bytes of {@link StickySourceCodec#record()} attached to every entry of the current send. */
@@ -63,7 +71,10 @@ final class BatchWriter {
 
     BatchWriter(LinuxUdpSocket socket, int batchSize, boolean gso, ConnectionCounters counters) {
         this.socket = socket;
-        this.arena = new Arena(batchSize, STAGING);
+        this.arena = new Arena(batchSize, Math.max(batchSize, BatchReader.MESSAGE_IOVECS), STAGING);
+        this.entryDatagrams = new int[batchSize];
+        this.entryBytes = new long[batchSize];
+        this.firstIov = new int[batchSize];
         this.plan = new GsoPlan(batchSize);
         this.lengths = new int[batchSize];
         this.addresses = new long[batchSize];
@@ -154,7 +165,7 @@ final class BatchWriter {
         }
         setIovecs(0, staged);
         for (int i = 0; i < staged; i++) {
-            setEntry(i, i, 1, nameLength, 0);
+            setEntry(i, i, 1, 1, nameLength, 0);
         }
         return !sendDroppingRefusedSource(staged, bufs, offset, false).sourceDropped;
     }
@@ -177,7 +188,7 @@ final class BatchWriter {
         for (int e = 0; e < entries; e++) {
             int iovecs = setMergedIovecs(plan.first(e), plan.count(e));
             merged |= iovecs < plan.count(e);
-            setEntry(e, plan.first(e), iovecs, nameLength, plan.segmentSize(e));
+            setEntry(e, plan.first(e), plan.count(e), iovecs, nameLength, plan.segmentSize(e));
         }
         SourceOutcome first = sendDroppingRefusedSource(entries, bufs, offset, true);
         if (first.outcome.done()) {
@@ -193,7 +204,7 @@ final class BatchWriter {
             setIovecs(from, datagrams); // heap datagrams' staged copies are still in place
         }
         for (int k = 0; k < rest; k++) {
-            setEntry(k, from + k, 1, nameLength, 0);
+            setEntry(k, from + k, 1, 1, nameLength, 0);
         }
         SourceOutcome second = null;
         IOException resendFailure = null;
@@ -302,9 +313,18 @@ final class BatchWriter {
         return iovecs;
     }
 
-    /** Entry {@code e}: iovecs from datagram {@code first}'s, the source record, {@code UDP_SEGMENT} if segmented. */
-    private void setEntry(int e, int first, int iovecs, int nameLength, int segmentSize) {
+    /**
+     * Entry {@code e} of {@code datagrams} datagrams: iovecs from datagram {@code first}'s, the source
+     * record, {@code UDP_SEGMENT} if segmented.
+     */
+    private void setEntry(int e, int first, int datagrams, int iovecs, int nameLength, int segmentSize) {
         ByteBuffer block = arena.block;
+        long bytes = 0;
+        for (int i = first; i < first + datagrams; i++) {
+            bytes += lengths[i];
+        }
+        entryDatagrams[e] = datagrams;
+        entryBytes[e] = bytes;
         int at = arena.controlSlot(e);
         int controlLength = 0;
         if (sourceLength > 0) {
@@ -324,40 +344,90 @@ final class BatchWriter {
     }
 
     /**
-     * Sends each message as given (no coalescing), to its own address and with its own control bytes.
+     * Sends {@code msgs[offset, offset + count)}, each message one {@code sendmmsg} entry as given
+     * (its buffers gathered, its own destination and control data): the message API
+     * ({@link LinuxUdpSocket#writeBatch}). The caller checked the arguments, the destinations and the
+     * sizes. A failure after the first message ends the call and returns the messages before it;
+     * {@code MSG_DONTWAIT} ends it when the kernel would block.
+     *
+     * @return messages sent (or dropped on {@code ENOBUFS}, which UDP may do)
+     * @throws IOException the failure of the first message
      */
-    void writeMessages(Message[] msgs, int sendable) throws IOException {
+    int writeMessages(Message[] msgs, int offset, int count, int flags) throws IOException {
         socket.begin();
         lock.lock();
         try {
+            dontWait = (flags & MSG_DONTWAIT) != 0;
             int done = 0;
-            while (done < sendable) {
-                // Heap payloads are staged; when the staging is full, send what is prepared first.
+            while (done < count) {
+                // Heap payloads are staged; when the staging or the iovecs are full, send what is
+                // prepared first.
                 arena.resetStaging();
                 int prepared = 0;
-                for (int i = done; i < sendable; i++) {
-                    Message m = msgs[i];
+                int iov = 0;
+                for (int i = done; i < count && prepared < arena.slots; i++) {
+                    Message m = msgs[offset + i];
                     int nameSlot = -1;
                     int nameLength = 0;
                     if (m.address() != null) {
                         nameSlot = prepared;
                         nameLength = arena.encodeName(prepared, m.address(), socket.inet6);
                     }
-                    if (!arena.prepareSend(prepared, m.buffer(), nameSlot, nameLength, m.control(),
-                            m.controlLength())) {
+                    int used = arena.prepareMessageSend(prepared, iov, m, nameSlot, nameLength);
+                    if (used < 0) {
                         break;
                     }
+                    long bytes = m.remaining();
+                    ByteBuffer control = m.control();
+                    int segment = control == null || !control.hasRemaining() ? 0
+                            : UdpCmsgs.sendSegmentSize(control, control.position(), control.remaining());
+                    entryDatagrams[prepared] = segment > 0 && bytes > segment ? (int) ((bytes + segment - 1) / segment) : 1;
+                    entryBytes[prepared] = bytes;
+                    firstIov[prepared] = iov;
+                    iov += used;
                     prepared++;
                 }
-                sendEntries(prepared, 0, null, done, msgs, false);
-                done += prepared;
+                if (prepared == 0) {
+                    throw new IllegalArgumentException("message " + (offset + done) + " has more than "
+                            + arena.iovecs + " buffers");
+                }
+                Outcome o;
+                try {
+                    o = sendEntries(prepared, 0, null, offset + done, msgs, false);
+                } catch (IOException | RuntimeException e) {
+                    if (done == 0) {
+                        throw e;
+                    }
+                    return done; // reported again by the next call, which starts with that message
+                }
+                int sent = o.done() ? prepared : o.at;
+                for (int i = 0; i < sent; i++) {
+                    msgs[offset + done + i].length((int) entryBytes[i]);
+                }
+                done += sent;
+                if (!o.done()) {
+                    return done; // a later message failed, or MSG_DONTWAIT and the kernel would block
+                }
             }
+            return done;
         } finally {
+            dontWait = false;
             lock.unlock();
             socket.end();
             Reference.reachabilityFence(msgs);
             Reference.reachabilityFence(this);
         }
+    }
+
+    /** Counts entries {@code [from, to)} as handed to the kernel. */
+    private void countSent(int from, int to) {
+        long datagrams = 0;
+        long bytes = 0;
+        for (int e = from; e < to; e++) {
+            datagrams += entryDatagrams[e];
+            bytes += entryBytes[e];
+        }
+        counters.sent(datagrams, bytes);
     }
 
     /**
@@ -383,6 +453,11 @@ final class BatchWriter {
                 n = socket.sys.sendmmsg(socket.fd, arena.mmsgAddress(sent), count - sent, MSG_DONTWAIT | MSG_NOSIGNAL);
             } catch (IOException e) {
                 boolean segmented = planned && plan.count(sent) > 1;
+                if (msgs != null && sent > 0 && !socket.isClosed()
+                        && !(e instanceof java.net.PortUnreachableException) && !LinuxUdpSocket.isNoBuffers(e)) {
+                    // The message API returns what was sent; the next call starts with this message.
+                    return new Outcome(SendFailure.FATAL, sent, null);
+                }
                 switch (SendFailure.classify(e, segmented, sourceLength > 0, socket.isClosed())) {
                     case PORT_UNREACHABLE:
                         // An ICMP error from an earlier datagram; this one was not sent: count, resend.
@@ -397,25 +472,27 @@ final class BatchWriter {
                         return new Outcome(SendFailure.SOURCE, sent, e);
                     case NO_BUFFERS:
                         // A full interface queue: drop and count the entry's datagrams, send the rest.
-                        int dropped = planned ? plan.count(sent) : 1;
-                        for (int d = 0; d < dropped; d++) {
-                            socket.countNoBufferDrop();
-                        }
+                        counters.noBufferDrops.add(entryDatagrams[sent]);
                         sent++;
                         continue;
                     default:
                         if (e instanceof DatagramTooLargeException) {
                             int first = offset + (planned ? plan.first(sent) : sent);
                             throw LinuxUdpSocket.tooLarge(bufs != null ? bufs[first].remaining()
-                                    : msgs[first].buffer().remaining(), (DatagramTooLargeException) e);
+                                    : (int) Math.min(Integer.MAX_VALUE, msgs[first].remaining()),
+                                    (DatagramTooLargeException) e);
                         }
                         throw socket.closedOr(e);
                 }
             }
             if (n == Syscalls.WOULD_BLOCK || n == 0) {
+                if (dontWait) {
+                    return new Outcome(SendFailure.FATAL, sent, null);
+                }
                 stallDeadline = socket.awaitSendRoom(arena, stallDeadline);
                 continue;
             }
+            countSent(sent, sent + n);
             sent += n;
             counters.sentKernelMessages += n;
             stallDeadline = 0;

@@ -200,6 +200,27 @@ public interface LibC {
     int fcntl(int fd, int cmd, int arg);
 
     /**
+     * open(2) of a path given as the address of a NUL-terminated byte string.
+     *
+     * @param pathname the path's address
+     * @param flags {@code O_*} flags
+     * @return the fd, or -1 with errno
+     */
+    @SaveError
+    int open(long pathname, int flags);
+
+    /**
+     * setns(2): moves the calling thread into the namespace an fd refers to (for a network namespace,
+     * the sockets it creates from then on belong to it).
+     *
+     * @param fd an fd of a namespace file ({@code /proc/PID/ns/net}, {@code /var/run/netns/NAME})
+     * @param nstype {@code CLONE_NEWNET}, or 0 for any
+     * @return 0, or -1 with errno
+     */
+    @SaveError
+    int setns(int fd, int nstype);
+
+    /**
      * uname(2), for the kernel release (GRO is enabled only on 5.12 and later).
      * <pre>
      * struct utsname {            // glibc, Linux: six fields of 65 bytes, 390 in all

@@ -7,9 +7,7 @@ import static dev.batchudp.bind.linux.internal.LinuxConstants.UDP_SEGMENT;
 import dev.batchudp.bind.linux.LinuxBatching;
 import dev.batchudp.bind.linux.OffloadStatus;
 import dev.batchudp.bind.spi.BatchingConn;
-import dev.batchudp.bind.spi.Message;
 import dev.batchudp.bind.spi.MessageBatch;
-import dev.batchudp.network.DatagramTooLargeException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,7 +22,7 @@ import java.util.Optional;
  * coalescing (GRO) on reads where the kernel offers them. This class sets the socket up and wires
  * the parts: {@link BatchReader} reads, {@link BatchWriter} writes (its failures decided by
  * {@link SendFailure}), {@link StickySourceCodec} encodes and decodes sticky sources, and
- * {@link ConnectionCounters} counts. Everything that is not batched is the socket's
+ * the socket's {@link ConnectionCounters} count. Everything that is not batched is the socket's
  * ({@link #connection()}).
  *
  * <p><b>One per socket.</b> Creating it attaches it to its socket, which from then on answers
@@ -64,7 +62,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus, Aut
     private final int batchSize;
     private final boolean rxOffload;
     private final boolean sticky;
-    private final ConnectionCounters counters = new ConnectionCounters();
+    private final ConnectionCounters counters;
     private final BatchReader reader;
     private final BatchWriter writer;
 
@@ -100,6 +98,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus, Aut
             throw new IllegalStateException("socket already has a batching view: " + socket);
         }
         this.batchSize = batchSize;
+        this.counters = socket.counters;
         this.sticky = socket.enablePacketInfo();
         this.rxOffload = tryGro && enableGro(socket);
         this.reader = new BatchReader(socket, batchSize, rxOffload, sticky, counters);
@@ -236,6 +235,16 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus, Aut
         return batchSize;
     }
 
+    /** The reader, which the socket's message API shares once the socket is upgraded. */
+    BatchReader reader() {
+        return reader;
+    }
+
+    /** The writer, which the socket's message API shares once the socket is upgraded. */
+    BatchWriter writer() {
+        return writer;
+    }
+
     private void checkCount(Object[] array, int offset, int count) {
         checkBatchSize(count);
         Objects.checkFromIndexSize(offset, count, array.length);
@@ -254,7 +263,7 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus, Aut
      *
      * <p>Here: {@code recvmmsg} into the batch's buffers (direct ones in place, at any position);
      * with GRO, coalesced reads are split into datagrams. Each filled slot gets the datagram's full
-     * length (larger than the buffer when {@link Message#FLAG_TRUNCATED} is set), its sender, its
+     * length (larger than the buffer when {@code MSG_TRUNC} is set), its sender, its
      * sticky source, the control length and {@code msg_flags}.
      */
     @Override
@@ -321,52 +330,6 @@ public final class LinuxBatchingConn implements BatchingConn, OffloadStatus, Aut
             return true;
         }
         return writer.write(bufs, offset, count, dest, source, sourceIfIndex);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>Here each message is one {@code sendmmsg} entry as given (no coalescing).
-     */
-    @Override
-    public void writeMessages(Message[] msgs, int count) throws IOException {
-        Objects.requireNonNull(msgs, "msgs");
-        checkCount(msgs, 0, count);
-        if (count == 0) {
-            return;
-        }
-        int sendable = count;
-        int refusedLimit = -1;
-        for (int i = 0; i < count; i++) {
-            Message m = msgs[i];
-            ByteBuffer buffer = Objects.requireNonNull(m.buffer(), "message buffer");
-            InetSocketAddress dest = socket.checkTarget(m.address());
-            int limit = LinuxUdpSocket.limitFor(dest);
-            if (buffer.remaining() > limit) {
-                sendable = i;
-                refusedLimit = limit;
-                break;
-            }
-            int cl = m.controlLength();
-            if (cl > 0) {
-                ByteBuffer control = m.control();
-                if (control == null || cl > control.capacity()) {
-                    throw new IllegalArgumentException("message " + i + ": control length " + cl
-                            + " exceeds its control buffer");
-                }
-                if (!control.isDirect() && cl > Arena.CONTROL_SLOT) {
-                    throw new IllegalArgumentException("message " + i + ": " + cl
-                            + " control bytes in a heap buffer; at most " + Arena.CONTROL_SLOT
-                            + " (use a direct buffer)");
-                }
-            }
-        }
-        if (sendable > 0) {
-            writer.writeMessages(msgs, sendable);
-        }
-        if (sendable < count) {
-            throw new DatagramTooLargeException(msgs[sendable].buffer().remaining(), refusedLimit);
-        }
     }
 
     // ---- the socket -------------------------------------------------------------------------------

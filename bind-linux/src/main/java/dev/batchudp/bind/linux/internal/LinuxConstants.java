@@ -24,6 +24,8 @@ public final class LinuxConstants {
     public static final int SOCK_CLOEXEC = 0x80000;
     /** {@code SHUT_RDWR}, {@code <sys/socket.h>}. */
     public static final int SHUT_RDWR = 2;
+    /** {@code MSG_PEEK}: return the first queued datagram without removing it, {@code <bits/socket.h>}. */
+    public static final int MSG_PEEK = 0x02;
     /** {@code MSG_CTRUNC}: control data truncated, {@code <bits/socket.h>}. */
     public static final int MSG_CTRUNC = 0x08;
     /** {@code MSG_TRUNC}: datagram truncated; as an input flag, return the real length, {@code <bits/socket.h>}. */
@@ -54,6 +56,11 @@ public final class LinuxConstants {
     public static final int SO_RCVBUFFORCE = 33;
     /** {@code SO_MARK} (needs {@code CAP_NET_ADMIN}), {@code <asm-generic/socket.h>}. */
     public static final int SO_MARK = 36;
+    /**
+     * {@code SO_RXQ_OVFL}: deliver the socket's drop count ({@code sk_drops}, a {@code __u32}) with each
+     * datagram, {@code <asm-generic/socket.h>}; also the type of that control message.
+     */
+    public static final int SO_RXQ_OVFL = 40;
 
     // ---- <netinet/in.h>, <linux/in.h>, <linux/in6.h> ---------------------------------------------
     /** {@code IPPROTO_IP}, {@code <netinet/in.h>}. */
@@ -62,14 +69,41 @@ public final class LinuxConstants {
     public static final int IPPROTO_UDP = 17;
     /** {@code IPPROTO_IPV6}, {@code <netinet/in.h>}. */
     public static final int IPPROTO_IPV6 = 41;
+    /** {@code IP_TOS} (the received control message type of {@code IP_RECVTOS}), {@code <linux/in.h>}. */
+    public static final int IP_TOS = 1;
+    /** {@code IP_TTL} (the received control message type of {@code IP_RECVTTL}), {@code <linux/in.h>}. */
+    public static final int IP_TTL = 2;
     /** {@code IP_PKTINFO}, {@code <linux/in.h>}. */
     public static final int IP_PKTINFO = 8;
+    /** {@code IP_MTU_DISCOVER}: path-MTU discovery mode ({@code IP_PMTUDISC_*}), {@code <linux/in.h>}. */
+    public static final int IP_MTU_DISCOVER = 10;
+    /** {@code IP_RECVTTL}: deliver each datagram's TTL, {@code <linux/in.h>}. */
+    public static final int IP_RECVTTL = 12;
+    /** {@code IP_RECVTOS}: deliver each datagram's TOS byte, {@code <linux/in.h>}. */
+    public static final int IP_RECVTOS = 13;
+    /** {@code IP_PMTUDISC_WANT}: the kernel's default for UDP (use per-route hints), {@code <linux/in.h>}. */
+    public static final int IP_PMTUDISC_WANT = 1;
+    /**
+     * {@code IP_PMTUDISC_PROBE}: set DF on every packet and check against the interface MTU, ignoring
+     * the cached path MTU, {@code <linux/in.h>}.
+     */
+    public static final int IP_PMTUDISC_PROBE = 3;
     /** {@code IPV6_V6ONLY}, {@code <linux/in6.h>}. */
     public static final int IPV6_V6ONLY = 26;
     /** {@code IPV6_RECVPKTINFO}, {@code <linux/in6.h>}. */
     public static final int IPV6_RECVPKTINFO = 49;
     /** {@code IPV6_PKTINFO} (the control message type), {@code <linux/in6.h>}. */
     public static final int IPV6_PKTINFO = 50;
+    /** {@code IPV6_RECVHOPLIMIT}: deliver each datagram's hop limit, {@code <linux/in6.h>}. */
+    public static final int IPV6_RECVHOPLIMIT = 51;
+    /** {@code IPV6_HOPLIMIT} (the control message type), {@code <linux/in6.h>}. */
+    public static final int IPV6_HOPLIMIT = 52;
+    /** {@code IPV6_DONTFRAG}: refuse rather than fragment locally (RFC 3542 section 11.2), {@code <linux/in6.h>}. */
+    public static final int IPV6_DONTFRAG = 62;
+    /** {@code IPV6_RECVTCLASS}: deliver each datagram's traffic class, {@code <linux/in6.h>}. */
+    public static final int IPV6_RECVTCLASS = 66;
+    /** {@code IPV6_TCLASS} (the control message type), {@code <linux/in6.h>}. */
+    public static final int IPV6_TCLASS = 67;
     /**
      * {@code IP_UNICAST_IF}, {@code <linux/in.h>}; the value is an interface index in network byte
      * order ({@code ip_sockglue.c} applies {@code ntohl}).
@@ -114,6 +148,12 @@ public final class LinuxConstants {
     public static final int F_GETFL = 3;
     /** {@code FD_CLOEXEC}, {@code <asm-generic/fcntl.h>}. */
     public static final int FD_CLOEXEC = 1;
+    /** {@code O_RDONLY}, {@code <asm-generic/fcntl.h>}. */
+    public static final int O_RDONLY = 0;
+    /** {@code O_CLOEXEC} (octal 02000000), {@code <asm-generic/fcntl.h>}. */
+    public static final int O_CLOEXEC = 0x80000;
+    /** {@code CLONE_NEWNET}: a network namespace, for {@code setns(2)}, {@code <linux/sched.h>}. */
+    public static final int CLONE_NEWNET = 0x40000000;
     /** {@code O_NONBLOCK} (octal 04000), {@code <asm-generic/fcntl.h>}. */
     public static final int O_NONBLOCK = 0x800;
 

@@ -5,11 +5,16 @@ import static dev.batchudp.bind.linux.internal.LinuxConstants.*;
 import dev.batchudp.bind.linux.NativeIoException;
 import dev.batchudp.bind.spi.SocketControl;
 import dev.batchudp.network.AddressFamilyNotSupportedException;
+import dev.batchudp.network.BatchFlags;
 import dev.batchudp.network.DatagramTooLargeException;
+import dev.batchudp.network.Message;
 import dev.batchudp.network.Network;
 import dev.batchudp.network.SocketAddresses;
 import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
+import dev.batchudp.network.UdpSocketOptions;
+import dev.batchudp.network.UdpStatistics;
+import dev.batchudp.network.spi.SingleMessageIo;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -17,7 +22,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.net.SocketTimeoutException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
@@ -27,7 +31,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A UDP socket this module owns: created with {@code socket(2)}, close-on-exec, driven through
@@ -67,11 +70,19 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
     /** How long a send may wait for room in a full socket buffer before giving up. */
     static final long SEND_STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private static final Set<SocketOption<?>> OPTIONS = Set.of(StandardSocketOptions.SO_RCVBUF,
-            StandardSocketOptions.SO_SNDBUF, StandardSocketOptions.SO_REUSEADDR, StandardSocketOptions.SO_BROADCAST);
+    /** Messages one {@code recvmmsg}/{@code sendmmsg} of the message API takes before the socket is upgraded. */
+    static final int MESSAGE_BATCH = 64;
 
     final Syscalls sys;
-    private final LongAdder noBufferDrops = new LongAdder();
+    /** The socket's counters: single I/O, message I/O and the batching view all count here. */
+    final ConnectionCounters counters = new ConnectionCounters();
+    /** Whether {@code UDP_GRO} was turned on through {@link #setOption} (the reader splits). */
+    private volatile boolean groRequested;
+    /** The last drop count read, reported once the socket is closed. */
+    private volatile long lastDrops = UdpStatistics.UNAVAILABLE;
+    /** The message API's reader and writer until the socket is upgraded; made on first use. */
+    private BatchReader messageReader;
+    private BatchWriter messageWriter;
 
     final int fd;
     final boolean inet6;
@@ -171,12 +182,7 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
      * @return the count
      */
     public long noBufferDropCount() {
-        return noBufferDrops.sum();
-    }
-
-    /** Counts one datagram dropped on {@code ENOBUFS}. */
-    void countNoBufferDrop() {
-        noBufferDrops.increment();
+        return counters.noBufferDrops.sum();
     }
 
     /**
@@ -327,6 +333,140 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
     }
 
     /**
+     * {@inheritDoc}
+     *
+     * <p>Here one {@code recvmmsg(2)} scatters the datagrams straight into the messages' buffers
+     * (direct ones in place, heap ones through the reader's staging, so a batch of large heap buffers
+     * may fill fewer messages) and their control buffers; {@code PEEK} and {@code DONTWAIT} go to the
+     * kernel as {@code MSG_PEEK} and {@code MSG_DONTWAIT}. Once the socket is upgraded with GRO, the
+     * batching view's coalesced reads are split into the messages (and {@code PEEK} is refused).
+     */
+    @Override
+    public int readBatch(Message[] msgs, int offset, int count, int flags) throws IOException {
+        Objects.checkFromIndexSize(offset, count, msgs.length);
+        BatchFlags.checkRead(flags);
+        for (int i = offset; i < offset + count; i++) {
+            SingleMessageIo.checkWritable(msgs[i]);
+        }
+        if (count == 0) {
+            return 0;
+        }
+        return messageReader().readMessages(msgs, offset, count, flags, groRequested);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here one {@code sendmmsg(2)} gathers each message's buffers (direct ones in place, heap ones
+     * through the writer's staging) with its control buffer as {@code msg_control}; partial counts are
+     * continued. {@code ECONNREFUSED} (an earlier datagram's ICMP error) is counted and the message
+     * sent again; a message refused with {@code ENOBUFS} is dropped and counted, as UDP may.
+     */
+    @Override
+    public int writeBatch(Message[] msgs, int offset, int count, int flags) throws IOException {
+        Objects.checkFromIndexSize(offset, count, msgs.length);
+        BatchFlags.checkWrite(flags);
+        int sendable = count;
+        for (int i = 0; i < count; i++) {
+            Message m = msgs[offset + i];
+            InetSocketAddress dest = checkTarget(m.address());
+            ByteBuffer control = m.control();
+            if (control != null && control.hasRemaining() && UdpCmsgs.find(control, control.position(),
+                    control.remaining(), -1, -1, -1, -1, 0) == UdpCmsgs.MALFORMED) {
+                throw new IllegalArgumentException("message " + (offset + i) + ": malformed control data (a cmsg_len"
+                        + " outside its " + control.remaining() + " bytes)");
+            }
+            long size = m.remaining();
+            int limit = limitFor(dest);
+            if (size > limit) {
+                if (i == 0) {
+                    throw new DatagramTooLargeException((int) Math.min(Integer.MAX_VALUE, size), limit);
+                }
+                sendable = i; // the next call starts with it and throws
+                break;
+            }
+        }
+        if (sendable == 0) {
+            return 0;
+        }
+        return messageWriter().writeMessages(msgs, offset, sendable, flags);
+    }
+
+    private BatchReader messageReader() {
+        LinuxBatchingConn view = batching;
+        if (view != null) {
+            return view.reader();
+        }
+        synchronized (this) {
+            if (messageReader == null) {
+                messageReader = new BatchReader(this, MESSAGE_BATCH, false, false, counters);
+                whenReleased(messageReader::release);
+            }
+            return messageReader;
+        }
+    }
+
+    private BatchWriter messageWriter() {
+        LinuxBatchingConn view = batching;
+        if (view != null) {
+            return view.writer();
+        }
+        synchronized (this) {
+            if (messageWriter == null) {
+                messageWriter = new BatchWriter(this, MESSAGE_BATCH, false, counters);
+                whenReleased(messageWriter::release);
+            }
+            return messageWriter;
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here: every count. Datagrams and bytes include single sends and receives, the message API and
+     * the batching view's reads and writes (a segmented send counts its segments, a coalesced read the
+     * datagrams it is split into). {@code receiveQueueDrops} is the kernel's {@code sk_drops} of this
+     * socket, read now from {@code /proc/self/net/udp} or {@code udp6} ({@link SocketDrops}; unavailable
+     * for a socket of another network namespace).
+     */
+    @Override
+    public UdpStatistics statistics() {
+        ConnectionCounters c = counters;
+        LinuxBatchingConn view = batching;
+        return UdpStatistics.builder()
+                .datagramsSent(c.datagramsSent.sum())
+                .bytesSent(c.bytesSent.sum())
+                .datagramsReceived(c.datagramsReceived.sum())
+                .bytesReceived(c.bytesReceived.sum())
+                .receiveQueueDrops(receiveQueueDrops())
+                .sendBufferDrops(c.noBufferDrops.sum())
+                .truncatedDatagrams(c.truncated.sum())
+                .portUnreachable(c.portUnreachable.sum())
+                .gsoFallbacks(c.gsoFallbacks.sum())
+                .sourceDrops(c.sourcesDropped.sum())
+                .transmitOffload(view != null && view.txOffload())
+                .receiveOffload(groRequested || (view != null && view.rxOffload()))
+                .build();
+    }
+
+    private long receiveQueueDrops() {
+        try {
+            begin();
+        } catch (ClosedChannelException e) {
+            return lastDrops;
+        }
+        try {
+            long drops = SocketDrops.read(fd, inet6);
+            if (drops != SocketDrops.UNKNOWN) {
+                lastDrops = drops;
+            }
+            return drops == SocketDrops.UNKNOWN ? UdpStatistics.UNAVAILABLE : drops;
+        } finally {
+            end();
+        }
+    }
+
+    /**
      * Returns the batching view made for this socket.
      *
      * @return the view, or {@code null} if the socket has not been upgraded
@@ -392,13 +532,20 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
         return Duration.ofNanos(readTimeoutNanos);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Here each option is one or two {@code setsockopt(2)} calls ({@link LinuxSocketOptions}): on a
+     * dual-stack socket {@code IP_DONTFRAG} and the receive options set the IPv6 and the IPv4 option.
+     */
     @Override
     public <T> UdpConnection setOption(SocketOption<T> name, T value) throws IOException {
-        int optname = optionName(name);
+        LinuxSocketOptions.Setting[] settings = LinuxSocketOptions.settings(name, inet6, dualStack);
         Objects.requireNonNull(value, "value");
-        int v;
+        boolean flag = false;
+        int v = 0;
         if (value instanceof Boolean) {
-            v = (Boolean) value ? 1 : 0;
+            flag = (Boolean) value;
         } else {
             v = (Integer) value;
             if (v < 0) {
@@ -407,42 +554,30 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
         }
         begin();
         try {
-            sys.setsockoptInt(fd, SOL_SOCKET, optname, v);
+            for (LinuxSocketOptions.Setting s : settings) {
+                sys.setsockoptInt(fd, s.level(), s.name(), value instanceof Boolean ? (flag ? s.on() : s.off()) : v);
+            }
         } finally {
             end();
+        }
+        if (name == UdpSocketOptions.UDP_GRO) {
+            groRequested = flag;
         }
         return this;
     }
 
     @Override
     public <T> T getOption(SocketOption<T> name) throws IOException {
-        int optname = optionName(name);
+        LinuxSocketOptions.Setting s = LinuxSocketOptions.settings(name, inet6, dualStack)[0];
         int v;
         begin();
         try {
-            v = sys.getsockoptInt(fd, SOL_SOCKET, optname);
+            v = sys.getsockoptInt(fd, s.level(), s.name());
         } finally {
             end();
         }
-        Object value = name.type() == Boolean.class ? (Object) (v != 0) : (Object) v;
+        Object value = name.type() == Boolean.class ? (Object) s.read(v) : (Object) v;
         return name.type().cast(value);
-    }
-
-    private static int optionName(SocketOption<?> name) {
-        Objects.requireNonNull(name, "name");
-        if (name == StandardSocketOptions.SO_RCVBUF) {
-            return SO_RCVBUF;
-        }
-        if (name == StandardSocketOptions.SO_SNDBUF) {
-            return SO_SNDBUF;
-        }
-        if (name == StandardSocketOptions.SO_REUSEADDR) {
-            return SO_REUSEADDR;
-        }
-        if (name == StandardSocketOptions.SO_BROADCAST) {
-            return SO_BROADCAST;
-        }
-        throw new UnsupportedOperationException("socket option " + name.name() + " is not supported");
     }
 
     /**
@@ -526,7 +661,7 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
 
     @Override
     public Set<SocketOption<?>> supportedOptions() {
-        return OPTIONS;
+        return LinuxSocketOptions.SUPPORTED;
     }
 
     @Override

@@ -83,7 +83,9 @@ final class SingleDatagramIo {
                 int stored = (int) Math.min(n, room);
                 arena.copyOut(0, dst, stored);
                 dst.position(dst.position() + stored);
-                if (n > room || (Msghdr.flags(arena.block, 0) & MSG_TRUNC) != 0) {
+                boolean truncated = n > room || (Msghdr.flags(arena.block, 0) & MSG_TRUNC) != 0;
+                socket.counters.received(1, n, truncated ? 1 : 0);
+                if (truncated) {
                     throw new DatagramTruncatedException(sender, (int) n, stored);
                 }
                 return sender;
@@ -135,7 +137,7 @@ final class SingleDatagramIo {
                         // A full interface queue: UDP may drop, so drop and count rather than spin
                         // (the socket stays writable, so waiting for POLLOUT would busy-loop). Linux
                         // reports ENOBUFS only with IP_RECVERR (udp_send_skb in net/ipv4/udp.c).
-                        socket.countNoBufferDrop();
+                        socket.counters.noBufferDrops.increment();
                         break;
                     }
                     throw socket.closedOr(e);
@@ -144,6 +146,7 @@ final class SingleDatagramIo {
                     stallDeadline = socket.awaitSendRoom(arena, stallDeadline);
                     continue;
                 }
+                socket.counters.sent(1, size);
                 break;
             }
             src.position(src.limit());

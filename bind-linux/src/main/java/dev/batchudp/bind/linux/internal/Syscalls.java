@@ -529,4 +529,41 @@ public final class Syscalls {
         }
         return release.toString();
     }
+
+    /**
+     * open(2) read-only and close-on-exec, retrying {@code EINTR}.
+     *
+     * @param path the path (bytes of the platform charset, no NUL)
+     * @return the fd
+     * @throws IOException on failure
+     */
+    public int openReadOnly(String path) throws IOException {
+        byte[] bytes = path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer buf = DirectMemory.allocate(bytes.length + 1);
+        buf.put(0, bytes).put(bytes.length, (byte) 0);
+        try {
+            for (;;) {
+                int fd = libc.open(DirectMemory.address(buf), LinuxConstants.O_RDONLY | LinuxConstants.O_CLOEXEC);
+                if (fd >= 0) {
+                    return fd;
+                }
+                retryOrThrow("open");
+            }
+        } finally {
+            Reference.reachabilityFence(buf);
+        }
+    }
+
+    /**
+     * setns(2) for the calling thread.
+     *
+     * @param fd the namespace's fd
+     * @param nstype {@code CLONE_NEWNET} or 0
+     * @throws IOException on failure ({@code EPERM} without {@code CAP_SYS_ADMIN})
+     */
+    public void setns(int fd, int nstype) throws IOException {
+        if (libc.setns(fd, nstype) != 0) {
+            throw fail("setns", errno.getAsInt());
+        }
+    }
 }

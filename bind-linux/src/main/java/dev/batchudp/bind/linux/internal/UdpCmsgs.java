@@ -24,6 +24,14 @@ import java.nio.ByteBuffer;
  * </ul>
  */
 final class UdpCmsgs {
+    // Reads in native order whatever the buffer's order(): callers' control buffers may be big-endian.
+    private static final java.lang.invoke.VarHandle LONG = java.lang.invoke.MethodHandles
+            .byteBufferViewVarHandle(long[].class, java.nio.ByteOrder.nativeOrder());
+    private static final java.lang.invoke.VarHandle INT = java.lang.invoke.MethodHandles
+            .byteBufferViewVarHandle(int[].class, java.nio.ByteOrder.nativeOrder());
+    private static final java.lang.invoke.VarHandle SHORT = java.lang.invoke.MethodHandles
+            .byteBufferViewVarHandle(short[].class, java.nio.ByteOrder.nativeOrder());
+
     private UdpCmsgs() {}
 
     /** {@code CMSG_SPACE(sizeof(uint16_t))}: bytes one {@code UDP_SEGMENT} record takes. */
@@ -70,8 +78,23 @@ final class UdpCmsgs {
         if (at < 0) {
             return 0;
         }
-        int data = (int) control.getLong(at + Cmsghdr.CMSG_LEN) - Cmsghdr.SIZE;
-        return data >= 4 ? control.getInt(at + Cmsghdr.CMSG_DATA) : control.getShort(at + Cmsghdr.CMSG_DATA) & 0xffff;
+        int data = (int) (long) LONG.get(control, at + Cmsghdr.CMSG_LEN) - Cmsghdr.SIZE;
+        return data >= 4 ? (int) INT.get(control, at + Cmsghdr.CMSG_DATA)
+                : (short) SHORT.get(control, at + Cmsghdr.CMSG_DATA) & 0xffff;
+    }
+
+    /**
+     * Returns the {@code UDP_SEGMENT} size among the control messages a caller gives for a send (a
+     * native-order record in a buffer of any order), to count the datagrams the kernel will make.
+     *
+     * @param control the caller's control buffer
+     * @param offset where the records start
+     * @param length bytes of records
+     * @return the segment size, or 0 without a (well-formed) record
+     */
+    static int sendSegmentSize(ByteBuffer control, int offset, int length) {
+        int at = find(control, offset, length, SOL_UDP, UDP_SEGMENT, SOL_UDP, UDP_SEGMENT, 2);
+        return at < 0 ? 0 : (short) SHORT.get(control, at + Cmsghdr.CMSG_DATA) & 0xffff;
     }
 
     /** {@link #find}: no matching record. */
@@ -103,12 +126,12 @@ final class UdpCmsgs {
         }
         int at = 0;
         while (length - at > Cmsghdr.SIZE) {
-            long declared = control.getLong(offset + at + Cmsghdr.CMSG_LEN);
+            long declared = (long) LONG.get(control, offset + at + Cmsghdr.CMSG_LEN);
             if (declared < Cmsghdr.SIZE || declared > length - at) {
                 return MALFORMED;
             }
-            int level = control.getInt(offset + at + Cmsghdr.CMSG_LEVEL);
-            int type = control.getInt(offset + at + Cmsghdr.CMSG_TYPE);
+            int level = (int) INT.get(control, offset + at + Cmsghdr.CMSG_LEVEL);
+            int type = (int) INT.get(control, offset + at + Cmsghdr.CMSG_TYPE);
             if (((level == levelA && type == typeA) || (level == levelB && type == typeB))
                     && declared - Cmsghdr.SIZE >= minData) {
                 return offset + at;
@@ -130,6 +153,22 @@ final class UdpCmsgs {
      * @return bytes written to {@code dst}
      */
     static int copyWithoutGro(ByteBuffer src, int offset, int length, ByteBuffer dst) {
+        return copyWithoutGro(src, offset, length, dst, 0, dst.capacity());
+    }
+
+    /**
+     * Copies as {@link #copyWithoutGro(ByteBuffer, int, int, ByteBuffer)}, into
+     * {@code dst[dstOffset, dstOffset + room)}.
+     *
+     * @param src native-order buffer
+     * @param offset where the control data starts
+     * @param length control bytes
+     * @param dst the destination
+     * @param dstOffset where to write
+     * @param room bytes available there
+     * @return bytes written
+     */
+    static int copyWithoutGro(ByteBuffer src, int offset, int length, ByteBuffer dst, int dstOffset, int room) {
         int at = 0;
         int out = 0;
         while (length - at >= Cmsghdr.SIZE) {
@@ -141,10 +180,10 @@ final class UdpCmsgs {
             boolean gro = src.getInt(offset + at + Cmsghdr.CMSG_LEVEL) == SOL_UDP
                     && src.getInt(offset + at + Cmsghdr.CMSG_TYPE) == UDP_GRO;
             if (!gro) {
-                if (out + space > dst.capacity()) {
+                if (out + space > room) {
                     break;
                 }
-                dst.put(out, src, offset + at, space);
+                dst.put(dstOffset + out, src, offset + at, space);
                 out += space;
             }
             at += space;

@@ -31,5 +31,7 @@ class DelegatingLibC implements LibC {
     @Override public int eventfd_write(int fd, long value) { return delegate.eventfd_write(fd, value); }
     @Override public int fcntl(int fd, int cmd, int arg) { return delegate.fcntl(fd, cmd, arg); }
     @Override public int uname(long buf) { return delegate.uname(buf); }
+    @Override public int open(long pathname, int flags) { return delegate.open(pathname, flags); }
+    @Override public int setns(int fd, int nstype) { return delegate.setns(fd, nstype); }
     @Override public String strerror(int errnum) { return delegate.strerror(errnum); }
 }

@@ -4,7 +4,7 @@ import static dev.batchudp.bind.linux.LinuxTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.batchudp.bind.linux.LinuxBatching;
-import dev.batchudp.bind.spi.Message;
+import dev.batchudp.network.Message;
 import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -85,19 +85,19 @@ class ErrnoHandlingTest {
     private static List<Integer> readAll(LinuxBatchingConn rx, int expected) throws IOException {
         Message[] msgs = new Message[32];
         for (int i = 0; i < msgs.length; i++) {
-            msgs[i] = new Message().buffer(ByteBuffer.allocateDirect(64));
+            msgs[i] = new Message(ByteBuffer.allocateDirect(64));
         }
         List<Integer> got = new ArrayList<>();
         rx.connection().setReadTimeout(Duration.ofSeconds(5));
         while (got.size() < expected) {
-            int n = rx.readBatch(msgs, msgs.length);
+            int n = rx.connection().readBatch(msgs, 0, msgs.length, 0);
             for (int i = 0; i < n; i++) {
-                got.add((int) msgs[i].buffer().get(0));
+                got.add((int) msgs[i].buffers()[0].get(0));
             }
         }
         rx.connection().setReadTimeout(Duration.ofMillis(200));
         try {
-            rx.readBatch(msgs, msgs.length);
+            rx.connection().readBatch(msgs, 0, msgs.length, 0);
             throw new AssertionError("a datagram was delivered twice");
         } catch (java.net.SocketTimeoutException expectedTimeout) {
             return got;

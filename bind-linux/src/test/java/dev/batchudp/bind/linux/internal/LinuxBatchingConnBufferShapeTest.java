@@ -4,7 +4,7 @@ import static dev.batchudp.bind.linux.LinuxTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.batchudp.bind.linux.LinuxBatching;
-import dev.batchudp.bind.spi.Message;
+import dev.batchudp.network.Message;
 import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.UdpFamily;
 import dev.batchudp.network.testing.BufferShape;
@@ -306,12 +306,12 @@ class LinuxBatchingConnBufferShapeTest {
     }
 
     /**
-     * {@code writeMessages} of every shape, each message to its own address: each datagram is
-     * exactly position..limit, and the buffers are not moved or written.
+     * The message API's {@code writeBatch} of every shape, each message to its own address: each
+     * datagram is exactly position..limit, and the buffers are not moved or written.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("families")
-    void writeMessagesSendPositionToLimitOfEveryShape(UdpFamily family) throws IOException {
+    void writeBatchOfMessagesSendsPositionToLimitOfEveryShape(UdpFamily family) throws IOException {
         LinuxBatchingConn tx = conn(family, false, false);
         LinuxBatchingConn a = conn(family, false, false);
         LinuxBatchingConn b = conn(family, false, false);
@@ -322,13 +322,13 @@ class LinuxBatchingConnBufferShapeTest {
         for (int i = 0; i < n; i++) {
             payloads[i] = Datagrams.bytes(mixedSize(i), 600 + i);
             shaped[i] = shapeFor(i).allocate(payloads[i].length).fill(payloads[i]);
-            msgs[i] = new Message().buffer(shaped[i].buffer()).address((i % 2 == 0 ? a : b).connection().localAddress());
+            msgs[i] = new Message(shaped[i].buffer()).address((i % 2 == 0 ? a : b).connection().localAddress());
         }
-        tx.writeMessages(msgs, n);
+        tx.connection().writeBatch(msgs, 0, n, 0);
         List<Got> atA = readAll(a, (n + 1) / 2);
         List<Got> atB = readAll(b, n / 2);
         for (int i = 0; i < n; i++) {
-            String context = String.format(Locale.ROOT, "writeMessages %d/%d (%d bytes) from %s, %s", i, n,
+            String context = String.format(Locale.ROOT, "writeBatch %d/%d (%d bytes) from %s, %s", i, n,
                     payloads[i].length, shaped[i], family);
             shaped[i].assertPositionAndLimit(shaped[i].position(), context);
             shaped[i].assertUnchanged(payloads[i], context);
@@ -337,13 +337,13 @@ class LinuxBatchingConnBufferShapeTest {
     }
 
     /**
-     * {@code writeMessages} takes control data from index 0 of the control buffer whatever its
-     * position: a {@code UDP_SEGMENT} record of 1,000 there splits each 3,000-byte payload into
-     * three datagrams. The bytes at the position are not a valid record.
+     * The message API's {@code writeBatch} takes control data from the control buffer's position to
+     * its limit: a {@code UDP_SEGMENT} record of 1,000 there splits each 3,000-byte payload into three
+     * datagrams. The bytes before the position and after the limit are guards, not records.
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("controlSendCases")
-    void writeMessagesTakeControlDataFromIndexZero(UdpFamily family, Control kind) throws IOException {
+    void writeBatchOfMessagesTakesControlDataFromPositionToLimit(UdpFamily family, Control kind) throws IOException {
         if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
             assertThat(LinuxBatching.supportsGso()).as("UDP_SEGMENT").isTrue();
         } else {
@@ -360,17 +360,19 @@ class LinuxBatchingConnBufferShapeTest {
         for (int i = 0; i < n; i++) {
             payloads[i] = Datagrams.bytes(3 * segment, 400 + i);
             controls[i] = control(kind);
-            int written = UdpCmsgs.putSegmentSize(controls[i], 0, CONTROL_CAPACITY, segment);
+            int at = controls[i].position();
+            int written = UdpCmsgs.putSegmentSize(controls[i], at, CONTROL_CAPACITY - at, segment);
             assertThat(written).isEqualTo(UdpCmsgs.SEGMENT_SPACE);
+            controls[i].limit(at + written);
             controlBytes[i] = contents(controls[i]);
-            msgs[i] = new Message().buffer(ByteBuffer.wrap(payloads[i])).control(controls[i]).controlLength(written)
+            msgs[i] = new Message(ByteBuffer.wrap(payloads[i])).control(controls[i])
                     .address(rx.connection().localAddress());
         }
-        tx.writeMessages(msgs, n);
+        tx.connection().writeBatch(msgs, 0, n, 0);
         List<Got> got = readAll(rx, 3 * n);
         for (int i = 0; i < n; i++) {
             String context = String.format(Locale.ROOT,
-                    "writeMessages %d/%d: %d bytes, UDP_SEGMENT %d at index 0 of a %s control buffer (%s), %s", i, n,
+                    "writeBatch %d/%d: %d bytes, UDP_SEGMENT %d at the position of a %s control buffer (%s), %s", i, n,
                     payloads[i].length, segment, kind, controls[i], family);
             assertThat(controls[i].position()).as("%s: control position", context).isEqualTo(CONTROL_POSITION);
             assertThat(contents(controls[i])).as("%s: control bytes unchanged", context).isEqualTo(controlBytes[i]);
@@ -392,7 +394,7 @@ class LinuxBatchingConnBufferShapeTest {
     }
 
     /**
-     * {@code readBatch} decodes the sticky source ({@link Message#sourceAddress()}: "whether or not
+     * {@code readBatch} decodes the sticky source ({@link MessageBatch#sourceAddress(int)}: "whether or not
      * the caller gave a control buffer") also when the caller's direct control buffer has the default
      * big-endian order; the kernel writes native order whatever the buffer says.
      */

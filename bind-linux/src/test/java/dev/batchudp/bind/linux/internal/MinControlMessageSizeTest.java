@@ -4,7 +4,7 @@ import static dev.batchudp.bind.linux.LinuxTestSupport.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.batchudp.bind.linux.LinuxBatching;
-import dev.batchudp.bind.spi.Message;
+import dev.batchudp.network.Message;
 import dev.batchudp.bind.spi.MessageBatch;
 import dev.batchudp.network.UdpFamily;
 import java.io.IOException;
@@ -119,7 +119,7 @@ class MinControlMessageSizeTest {
                             family, gro, controls[i].isDirect() ? "direct" : "heap", controls[i].capacity());
                     assertThat(batch.length(i)).as(what).isEqualTo(SIZE);
                     assertThat(buffers[i].duplicate().limit(SIZE)).as(what).isEqualTo(ByteBuffer.wrap(payload(got)));
-                    softly.assertThat(batch.flags(i) & Message.FLAG_CONTROL_TRUNCATED).as(what + ": MSG_CTRUNC")
+                    softly.assertThat(batch.flags(i) & MessageBatch.FLAG_CONTROL_TRUNCATED).as(what + ": MSG_CTRUNC")
                             .isZero();
                     softly.assertThat(batch.sourceAddress(i)).as(what + ": the sticky source").isEqualTo(local);
                     if (checkRecord) {

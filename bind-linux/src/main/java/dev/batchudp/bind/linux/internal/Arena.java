@@ -57,6 +57,13 @@ final class Arena {
     private final DirectBufferPool pool;
     private final DirectAddressCache payloadAddresses;
     private final DirectAddressCache controlAddresses;
+    /**
+     * Index-0 addresses of the direct buffers of {@link dev.batchudp.network.Message}s, keyed by the
+     * message's index in the caller's array rather than by slot: a caller that reuses its messages
+     * (the intended use) hits every time even when its batches are larger than this arena and land
+     * on the slots in several rounds. Created on first use.
+     */
+    private DirectAddressCache messageAddresses;
     private final int stagingSize;
     private ByteBuffer staging;
     private long stagingBase;
@@ -130,6 +137,9 @@ final class Arena {
         staging = null;
         payloadAddresses.clear();
         controlAddresses.clear();
+        if (messageAddresses != null) {
+            messageAddresses.clear();
+        }
     }
 
     int mmsg(int i) {
@@ -394,8 +404,8 @@ final class Arena {
      * @return iovecs used, or -1 if the iovecs or the staging left do not hold the message (nothing
      *     was prepared)
      */
-    int prepareMessageReceive(int i, int firstIov, dev.batchudp.network.Message m) {
-        return prepareMessage(i, firstIov, m, false, 0, 0);
+    int prepareMessageReceive(int i, int firstIov, dev.batchudp.network.Message m, int key) {
+        return prepareMessage(i, firstIov, m, false, 0, 0, key);
     }
 
     /**
@@ -411,12 +421,30 @@ final class Arena {
      * @return iovecs used, or -1 if the iovecs or the staging left do not hold the message (nothing
      *     was prepared)
      */
-    int prepareMessageSend(int i, int firstIov, dev.batchudp.network.Message m, int nameSlot, int nameLength) {
-        return prepareMessage(i, firstIov, m, true, nameSlot, nameLength);
+    int prepareMessageSend(int i, int firstIov, dev.batchudp.network.Message m, int nameSlot, int nameLength,
+            int key) {
+        return prepareMessage(i, firstIov, m, true, nameSlot, nameLength, key);
+    }
+
+    /** Entries of {@link #messageAddresses}: four per message (three buffers and the control), 512 messages. */
+    private static final int MESSAGE_CACHE_ENTRIES = 2048;
+
+    /** The {@link #messageAddresses} entry of buffer {@code buffer} (or the control, 3) of message {@code key}. */
+    private static int messageCacheEntry(int key, int buffer) {
+        return (key * 4 + Math.min(buffer, 3)) & (MESSAGE_CACHE_ENTRIES - 1);
+    }
+
+    private long messageBufferAddress(int key, int buffer, ByteBuffer direct) {
+        SegmentScopes.checkAccessible(direct);
+        DirectAddressCache cache = messageAddresses;
+        if (cache == null) {
+            cache = messageAddresses = new DirectAddressCache(MESSAGE_CACHE_ENTRIES);
+        }
+        return cache.indexZero(messageCacheEntry(key, buffer), direct) + direct.position();
     }
 
     private int prepareMessage(int i, int firstIov, dev.batchudp.network.Message m, boolean send, int nameSlot,
-            int nameLength) {
+            int nameLength, int key) {
         ByteBuffer[] buffers = m.buffers();
         int stagingMark = stagingUsed;
         int iov = firstIov;
@@ -433,7 +461,10 @@ final class Arena {
             }
             long address;
             if (b.isDirect()) {
-                address = send ? sendAddress(iov, b, length) : receiveAddress(iov, b, length);
+                if (!send && b.isReadOnly()) {
+                    throw new ReadOnlyBufferException();
+                }
+                address = messageBufferAddress(key, iov - firstIov, b);
             } else {
                 length = Math.min(length, heapRoom);
                 heapRoom -= length;
@@ -454,8 +485,7 @@ final class Arena {
         if (control != null && control.hasRemaining()) {
             controlLength = control.remaining();
             if (control.isDirect()) {
-                SegmentScopes.checkAccessible(control);
-                controlAddress = controlAddresses.indexZero(i, control) + control.position();
+                controlAddress = messageBufferAddress(key, 3, control);
             } else {
                 int at;
                 if (controlLength <= CONTROL_SLOT) {

@@ -206,7 +206,7 @@ final class BatchReader {
         int iov = 0;
         int prepared = 0;
         while (prepared < slots) {
-            int used = arena.prepareMessageReceive(prepared, iov, msgs[offset + prepared]);
+            int used = arena.prepareMessageReceive(prepared, iov, msgs[offset + prepared], offset + prepared);
             if (used < 0) {
                 break; // iovecs or staging full: read these now, the rest next call
             }

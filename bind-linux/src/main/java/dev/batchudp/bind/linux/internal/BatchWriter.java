@@ -373,7 +373,7 @@ final class BatchWriter {
                         nameSlot = prepared;
                         nameLength = arena.encodeName(prepared, m.address(), socket.inet6);
                     }
-                    int used = arena.prepareMessageSend(prepared, iov, m, nameSlot, nameLength);
+                    int used = arena.prepareMessageSend(prepared, iov, m, nameSlot, nameLength, offset + i);
                     if (used < 0) {
                         break;
                     }

@@ -350,7 +350,7 @@ public final class ControlMessage {
         if (control == null || message.controlLength() == 0) {
             return reset();
         }
-        return parse(control, control.position(), message.controlLength());
+        return parse(control, control.position(), message.controlLength(), message.isControlTruncated());
     }
 
     /**
@@ -372,6 +372,16 @@ public final class ControlMessage {
      * @throws IllegalArgumentException if a record is malformed
      */
     public ControlMessage parse(ByteBuffer control, int offset, int length) {
+        return parse(control, offset, length, false);
+    }
+
+    /**
+     * {@link #parse(ByteBuffer, int, int)}; with {@code cutLast} (the read was
+     * {@link Message#CONTROL_TRUNCATED}) a last record too short for its type is skipped rather than
+     * refused: the kernel cuts the record that does not fit, setting its {@code cmsg_len} to the room
+     * that was left ({@code put_cmsg} in net/core/scm.c).
+     */
+    private ControlMessage parse(ByteBuffer control, int offset, int length, boolean cutLast) {
         Objects.checkFromIndexSize(offset, length, control.capacity());
         if (offset + length > control.limit()) {
             // Absolute gets stop at the limit; the range is documented against the capacity.
@@ -388,7 +398,14 @@ public final class ControlMessage {
             }
             int level = (int) INT.get(control, at + 8);
             int type = (int) INT.get(control, at + 12);
-            parseRecord(control, level, type, at + HEADER, (int) declared - HEADER);
+            try {
+                parseRecord(control, level, type, at + HEADER, (int) declared - HEADER);
+            } catch (IllegalArgumentException e) {
+                if (!(cutLast && declared == end - at)) {
+                    throw e;
+                }
+                // the kernel's cut-off last record: its field stays unset
+            }
             at += align((int) declared);
         }
         return this;
@@ -559,17 +576,21 @@ public final class ControlMessage {
     }
 
     /**
-     * Writes the records as the Linux kernel delivers them to a read ({@link #destination()} and
-     * {@link #interfaceIndex()} as packet info, {@link #hopLimit()}, {@link #trafficClass()} (one byte
-     * for IPv4, as {@code ip_cmsg_recv} writes it), {@link #groSegmentSize()}, {@link #dropCount()},
-     * each only if set) at {@code dst}'s position, which advances past them: for networks that
-     * implement {@link UdpConnection#readBatch} and for tests. When they do not all fit, as many whole
-     * records as fit are written, as the kernel does, and the result is negative.
+     * Writes the records as the Linux kernel delivers them to a read, at {@code dst}'s position (from
+     * there to its limit is the room, {@code msg_controllen}), which advances past them: for networks
+     * that implement {@link UdpConnection#readBatch} and for tests. In the kernel's order
+     * ({@code udp_recvmsg}/{@code udpv6_recvmsg}: {@code sock_recv_cmsgs}, then {@code udp_cmsg_recv},
+     * then the IP records): {@link #dropCount()}, {@link #groSegmentSize()}, packet info
+     * ({@link #destination()}, {@link #interfaceIndex()}), {@link #hopLimit()}, {@link #trafficClass()}
+     * (one byte for IPv4, as {@code ip_cmsg_recv_tos} writes it), each only if set. When the room runs
+     * out it does what {@code put_cmsg} (net/core/scm.c) does: a record that does not fit whole is cut,
+     * its {@code cmsg_len} set to the room left (if at least a header's 16 bytes), and nothing follows;
+     * {@link #parse(Message)} skips such a record.
      *
      * @param dst the control buffer; {@link #RECEIVE_SPACE} bytes remaining always suffice
      * @param family the family of the datagram's IP header: {@link UdpFamily#UDP4} or {@link UdpFamily#UDP6}
      * @return the bytes written, or their bitwise complement ({@code ~written}) if some records did not
-     *     fit (the read's {@link Message#CONTROL_TRUNCATED})
+     *     fit whole (the read's {@link Message#CONTROL_TRUNCATED})
      * @throws IllegalArgumentException if {@code family} is {@link UdpFamily#UDP}, or the destination is an
      *     IPv6 address for an IPv4 datagram
      * @throws ReadOnlyBufferException if {@code dst} is read-only
@@ -583,61 +604,87 @@ public final class ControlMessage {
             throw new IllegalArgumentException(
                     "destination " + destination.getHostAddress() + " is IPv6 but the datagram is IPv4");
         }
-        int start = dst.position();
-        int at = start;
-        int end = dst.limit();
-        boolean truncated = false;
+        ReceivedRecords out = new ReceivedRecords(dst);
+        if (dropCount != UNSET) {
+            INT.set(out.scratch, HEADER, (int) dropCount);
+            out.put(SOL_SOCKET, SO_RXQ_OVFL, 4);
+        }
+        if (groSegmentSize != 0) {
+            INT.set(out.scratch, HEADER, groSegmentSize);
+            out.put(SOL_UDP, UDP_GRO, 4);
+        }
         if (destination != null || interfaceIndex != 0) {
-            int size = v4 ? IN_PKTINFO_SIZE : IN6_PKTINFO_SIZE;
-            if (fits(at, end, size)) {
-                at = header(dst, at, size, v4 ? SOL_IP : SOL_IPV6, v4 ? IP_PKTINFO : IPV6_PKTINFO);
-                if (v4) {
-                    INT.set(dst, at, interfaceIndex);
-                    putAddress(dst, at + 4, destination, 4); // ipi_spec_dst: the local address
-                    putAddress(dst, at + 8, destination, 4); // ipi_addr: the header's destination
-                } else {
-                    putAddress(dst, at, destination, 16);
-                    INT.set(dst, at + 16, interfaceIndex);
-                }
-                at = pad(dst, at, size);
+            if (v4) {
+                INT.set(out.scratch, HEADER, interfaceIndex);
+                putAddress(out.scratch, HEADER + 4, destination, 4); // ipi_spec_dst: the local address
+                putAddress(out.scratch, HEADER + 8, destination, 4); // ipi_addr: the header's destination
+                out.put(SOL_IP, IP_PKTINFO, IN_PKTINFO_SIZE);
             } else {
-                truncated = true;
+                putAddress(out.scratch, HEADER, destination, 16);
+                INT.set(out.scratch, HEADER + 16, interfaceIndex);
+                out.put(SOL_IPV6, IPV6_PKTINFO, IN6_PKTINFO_SIZE);
             }
         }
         if (hopLimit != UNSET) {
-            if (fits(at, end, 4)) {
-                at = putInt(dst, at, v4 ? SOL_IP : SOL_IPV6, v4 ? IP_TTL : IPV6_HOPLIMIT, hopLimit);
-            } else {
-                truncated = true;
-            }
+            INT.set(out.scratch, HEADER, hopLimit);
+            out.put(v4 ? SOL_IP : SOL_IPV6, v4 ? IP_TTL : IPV6_HOPLIMIT, 4);
         }
         if (trafficClass != UNSET) {
-            if (v4 && fits(at, end, 1)) {
-                at = header(dst, at, 1, SOL_IP, IP_TOS);
-                dst.put(at, (byte) trafficClass);
-                at = pad(dst, at, 1);
-            } else if (!v4 && fits(at, end, 4)) {
-                at = putInt(dst, at, SOL_IPV6, IPV6_TCLASS, trafficClass);
+            if (v4) {
+                out.scratch.put(HEADER, (byte) trafficClass);
+                out.put(SOL_IP, IP_TOS, 1);
             } else {
-                truncated = true;
+                INT.set(out.scratch, HEADER, trafficClass);
+                out.put(SOL_IPV6, IPV6_TCLASS, 4);
             }
         }
-        if (groSegmentSize != 0) {
-            if (fits(at, end, 4)) {
-                at = putInt(dst, at, SOL_UDP, UDP_GRO, groSegmentSize);
-            } else {
+        return out.finish();
+    }
+
+    /** Received records written with {@code put_cmsg}'s rules; each record's data is staged in {@link #scratch} at 16. */
+    private static final class ReceivedRecords {
+        final ByteBuffer scratch = ByteBuffer.allocate(HEADER + 24);
+        private final ByteBuffer dst;
+        private final int start;
+        private final int end;
+        private int at;
+        private boolean truncated;
+
+        ReceivedRecords(ByteBuffer dst) {
+            this.dst = dst;
+            this.start = dst.position();
+            this.end = dst.limit();
+            this.at = start;
+        }
+
+        void put(int level, int type, int dataLength) {
+            int room = end - at;
+            if (room < HEADER) {
                 truncated = true;
+                return;
+            }
+            int length = HEADER + dataLength;
+            if (room < length) {
+                truncated = true;
+                length = room; // cut: cmsg_len is the room left
+            }
+            header(scratch, 0, length - HEADER, level, type);
+            dst.put(at, scratch, 0, length);
+            int space = Math.min(space(dataLength), room);
+            for (int i = at + length; i < at + space; i++) {
+                dst.put(i, (byte) 0);
+            }
+            at += space;
+            scratch.clear();
+            for (int i = HEADER; i < scratch.capacity(); i++) {
+                scratch.put(i, (byte) 0);
             }
         }
-        if (dropCount != UNSET) {
-            if (fits(at, end, 4)) {
-                at = putInt(dst, at, SOL_SOCKET, SO_RXQ_OVFL, (int) dropCount);
-            } else {
-                truncated = true;
-            }
+
+        int finish() {
+            dst.position(at);
+            return truncated ? ~(at - start) : at - start;
         }
-        dst.position(at);
-        return truncated ? ~(at - start) : at - start;
     }
 
     private static boolean family(UdpFamily family) {
@@ -657,10 +704,6 @@ public final class ControlMessage {
 
     private static int align(int length) {
         return (length + ALIGN - 1) & -ALIGN;
-    }
-
-    private static boolean fits(int at, int end, int dataSize) {
-        return end - at >= space(dataSize);
     }
 
     private static int reserve(ByteBuffer dst, int size) {

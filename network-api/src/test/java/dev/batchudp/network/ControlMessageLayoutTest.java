@@ -108,15 +108,17 @@ class ControlMessageLayoutTest {
 
     @Test
     void asReceivedEverythingInTheKernelsOrderFitsReceiveSpace() {
+        // udp_recvmsg/udpv6_recvmsg: sock_recv_cmsgs (SO_RXQ_OVFL), udp_cmsg_recv (UDP_GRO), then the IP
+        // records in ip_cmsg_recv_offset's / ip6_datagram_recv_specific_ctl's order; checked on Linux 6.x.
         ByteBuffer dst = ByteBuffer.allocate(ControlMessage.RECEIVE_SPACE);
         int n = new ControlMessage().destination(V6).interfaceIndex(4).hopLimit(64).trafficClass(2)
                 .groSegmentSize(1200).dropCount(3).marshalAsReceived(dst, UdpFamily.UDP6);
         ByteBuffer expected = ByteBuffer.allocate(ControlMessage.RECEIVE_SPACE);
-        int at = Cmsgs.record(expected, 0, Cmsgs.SOL_IPV6, Cmsgs.IPV6_PKTINFO, Cmsgs.in6Pktinfo(V6.getAddress(), 4));
+        int at = Cmsgs.record(expected, 0, Cmsgs.SOL_SOCKET, Cmsgs.SO_RXQ_OVFL, Cmsgs.nativeInt(3));
+        at = Cmsgs.record(expected, at, Cmsgs.SOL_UDP, Cmsgs.UDP_GRO, Cmsgs.nativeInt(1200));
+        at = Cmsgs.record(expected, at, Cmsgs.SOL_IPV6, Cmsgs.IPV6_PKTINFO, Cmsgs.in6Pktinfo(V6.getAddress(), 4));
         at = Cmsgs.record(expected, at, Cmsgs.SOL_IPV6, Cmsgs.IPV6_HOPLIMIT, Cmsgs.nativeInt(64));
         at = Cmsgs.record(expected, at, Cmsgs.SOL_IPV6, Cmsgs.IPV6_TCLASS, Cmsgs.nativeInt(2));
-        at = Cmsgs.record(expected, at, Cmsgs.SOL_UDP, Cmsgs.UDP_GRO, Cmsgs.nativeInt(1200));
-        at = Cmsgs.record(expected, at, Cmsgs.SOL_SOCKET, Cmsgs.SO_RXQ_OVFL, Cmsgs.nativeInt(3));
         assertThat(n).isEqualTo(at).isEqualTo(136);
         assertThat(dst.array()).isEqualTo(expected.array());
 
@@ -124,13 +126,58 @@ class ControlMessageLayoutTest {
         int n4 = new ControlMessage().destination(V4).interfaceIndex(4).hopLimit(64).trafficClass(2)
                 .groSegmentSize(1200).dropCount(3).marshalAsReceived(v4, UdpFamily.UDP4);
         ByteBuffer expected4 = ByteBuffer.allocate(ControlMessage.RECEIVE_SPACE);
-        at = Cmsgs.record(expected4, 0, Cmsgs.SOL_IP, Cmsgs.IP_PKTINFO, Cmsgs.inPktinfo(4, V4, V4));
+        at = Cmsgs.record(expected4, 0, Cmsgs.SOL_SOCKET, Cmsgs.SO_RXQ_OVFL, Cmsgs.nativeInt(3));
+        at = Cmsgs.record(expected4, at, Cmsgs.SOL_UDP, Cmsgs.UDP_GRO, Cmsgs.nativeInt(1200));
+        at = Cmsgs.record(expected4, at, Cmsgs.SOL_IP, Cmsgs.IP_PKTINFO, Cmsgs.inPktinfo(4, V4, V4));
         at = Cmsgs.record(expected4, at, Cmsgs.SOL_IP, Cmsgs.IP_TTL, Cmsgs.nativeInt(64));
         at = Cmsgs.record(expected4, at, Cmsgs.SOL_IP, Cmsgs.IP_TOS, new byte[] {2});
-        at = Cmsgs.record(expected4, at, Cmsgs.SOL_UDP, Cmsgs.UDP_GRO, Cmsgs.nativeInt(1200));
-        at = Cmsgs.record(expected4, at, Cmsgs.SOL_SOCKET, Cmsgs.SO_RXQ_OVFL, Cmsgs.nativeInt(3));
         assertThat(n4).isEqualTo(at);
         assertThat(v4.array()).isEqualTo(expected4.array());
+    }
+
+    @Test
+    void asReceivedCutsTheRecordThatDoesNotFitAsPutCmsgDoesAndParseSkipsIt() {
+        // Records in order: SO_RXQ_OVFL, IPV6_HOPLIMIT, IPV6_TCLASS, 24 bytes each.
+        ControlMessage c = new ControlMessage().hopLimit(64).trafficClass(3).dropCount(9);
+        for (int room = 0; room < 80; room++) {
+            ByteBuffer dst = ByteBuffer.allocate(100).position(3).limit(3 + room);
+            Arrays.fill(dst.array(), (byte) 0x5a);
+            int result = c.marshalAsReceived(dst, UdpFamily.UDP6);
+            int whole = Math.min(room / 24, 3) * 24;
+            int rest = room - whole;
+            // A record fits when CMSG_LEN(4) = 20 bytes are left (its padding is then cut to the room);
+            // with 16 to 19 left it is cut (cmsg_len = the room); below 16 nothing more is written.
+            int written = whole + (whole < 72 && rest >= 16 ? rest : 0);
+            boolean truncated = room < 68;
+            assertThat(result).as("room %d", room).isEqualTo(truncated ? ~written : Math.min(room, 72));
+            assertThat(dst.position()).isEqualTo(3 + written);
+            for (int i = 3 + written; i < 100; i++) {
+                assertThat(dst.array()[i]).as("room %d, byte %d", room, i).isEqualTo((byte) 0x5a);
+            }
+            if (whole < 72 && rest >= 16 && rest < 20) {
+                assertThat(dst.getLong(3 + whole) == rest || Long.reverseBytes(dst.getLong(3 + whole)) == rest)
+                        .as("the cut record's cmsg_len is the room left").isTrue();
+            }
+            Message m = new Message().control(ByteBuffer.wrap(dst.array(), 3, room).slice())
+                    .controlLength(written).flags(truncated ? Message.CONTROL_TRUNCATED : 0);
+            ControlMessage parsed = new ControlMessage().parse(m);
+            assertThat(parsed.dropCount()).as("room %d", room).isEqualTo(room >= 20 ? 9 : ControlMessage.UNSET);
+            assertThat(parsed.hopLimit()).as("room %d", room).isEqualTo(room >= 44 ? 64 : ControlMessage.UNSET);
+            assertThat(parsed.trafficClass()).as("room %d", room).isEqualTo(room >= 68 ? 3 : ControlMessage.UNSET);
+        }
+    }
+
+    @Test
+    void aCutRecordIsRefusedByTheStrictParseButSkippedForATruncatedMessage() {
+        ControlMessage c = new ControlMessage().destination(V6).hopLimit(1);
+        ByteBuffer dst = ByteBuffer.allocate(30); // the 40-byte packet info is cut to 30; nothing follows
+        assertThat(c.marshalAsReceived(dst, UdpFamily.UDP6)).isEqualTo(~30);
+        assertThatThrownBy(() -> new ControlMessage().parse(dst, 0, 30)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("IPV6_PKTINFO");
+        Message m = new Message().control(dst.clear()).controlLength(30).flags(Message.CONTROL_TRUNCATED);
+        ControlMessage parsed = new ControlMessage().parse(m);
+        assertThat(parsed.destination()).isNull();
+        assertThat(parsed.hopLimit()).isEqualTo(ControlMessage.UNSET);
     }
 
     @Test
@@ -161,38 +208,6 @@ class ControlMessageLayoutTest {
         ByteBuffer dst = ByteBuffer.allocate(0);
         assertThat(new ControlMessage().marshal(dst, UdpFamily.UDP4)).isZero();
         assertThat(new ControlMessage().marshalAsReceived(dst, UdpFamily.UDP6)).isZero();
-    }
-
-    @Test
-    void asReceivedWritesTheWholeRecordsThatFitAndReturnsTheComplement() {
-        ControlMessage c = new ControlMessage().hopLimit(64).trafficClass(3).dropCount(9); // 24 + 24 + 24
-        for (int room = 0; room < 72; room++) {
-            ByteBuffer dst = ByteBuffer.allocate(100).position(3).limit(3 + room);
-            Arrays.fill(dst.array(), (byte) 0x5a);
-            int result = c.marshalAsReceived(dst, UdpFamily.UDP6);
-            int whole = room / 24 * 24;
-            assertThat(result).as("room %d", room).isEqualTo(~whole);
-            assertThat(dst.position()).isEqualTo(3 + whole);
-            for (int i = 3 + whole; i < 100; i++) {
-                assertThat(dst.array()[i]).as("room %d, byte %d", room, i).isEqualTo((byte) 0x5a);
-            }
-            ControlMessage parsed = new ControlMessage().parse(dst, 3, whole);
-            assertThat(parsed.hopLimit()).isEqualTo(room >= 24 ? 64 : ControlMessage.UNSET);
-            assertThat(parsed.trafficClass()).isEqualTo(room >= 48 ? 3 : ControlMessage.UNSET);
-            assertThat(parsed.dropCount()).isEqualTo(ControlMessage.UNSET);
-        }
-        ByteBuffer exact = ByteBuffer.allocate(72);
-        assertThat(c.marshalAsReceived(exact, UdpFamily.UDP6)).isEqualTo(72);
-    }
-
-    @Test
-    void asReceivedSkipsARecordThatDoesNotFitButWritesSmallerOnesAfterIt() {
-        // The 40-byte packet info does not fit 30 bytes; the 24-byte hop limit after it does.
-        ControlMessage c = new ControlMessage().destination(V6).hopLimit(1);
-        ByteBuffer dst = ByteBuffer.allocate(30);
-        int result = c.marshalAsReceived(dst, UdpFamily.UDP6);
-        assertThat(result).isEqualTo(~24);
-        assertThat(new ControlMessage().parse(dst, 0, 24).hopLimit()).isEqualTo(1);
     }
 
     @Test

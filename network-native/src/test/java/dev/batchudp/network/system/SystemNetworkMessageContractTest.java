@@ -5,7 +5,8 @@ import dev.batchudp.network.testing.AbstractMessageContractTest;
 
 /**
  * Runs the message contract against the system network with its default backend ({@code jdk} here):
- * its blocking {@code DatagramChannel} has neither {@code MSG_PEEK} nor {@code MSG_DONTWAIT}.
+ * its blocking {@code DatagramChannel} has neither {@code MSG_PEEK} nor {@code MSG_DONTWAIT}, delivers
+ * no control messages and reads one datagram per call.
  */
 class SystemNetworkMessageContractTest extends AbstractMessageContractTest {
     @Override
@@ -21,6 +22,16 @@ class SystemNetworkMessageContractTest extends AbstractMessageContractTest {
     @Override
     protected boolean supportsDontwait() {
         return false;
+    }
+
+    @Override
+    protected boolean deliversControlMessages() {
+        return false;
+    }
+
+    @Override
+    protected boolean readsEveryQueuedDatagram() {
+        return false; // one DatagramChannel.receive per call
     }
 
     @Override

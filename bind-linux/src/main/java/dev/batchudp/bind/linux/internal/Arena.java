@@ -38,8 +38,12 @@ import java.nio.ReadOnlyBufferException;
  * <p>Not thread-safe: each arena is confined to the holder of its owner's lock.
  */
 final class Arena {
-    /** Bytes of control space per slot. */
-    static final int CONTROL_SLOT = 128;
+    /**
+     * Bytes of control space per slot: {@code ControlMessage.RECEIVE_SPACE}, so that a GRO window
+     * holds every record a read can deliver (all receive options on, both families' packet info on a
+     * dual-stack socket) and the message API can hand each split datagram its records whole.
+     */
+    static final int CONTROL_SLOT = dev.batchudp.network.ControlMessage.RECEIVE_SPACE;
     /** The largest UDP payload of any family, rounded up to the 16-bit UDP length: 65,535. */
     static final int MAX_DATAGRAM = 65_535;
 

@@ -280,12 +280,21 @@ final class BatchReader {
                 }
             }
             int controlLength = 0;
-            ByteBuffer control = m.control();
-            if (control != null && windowControlLength[w] > 0) {
-                controlLength = UdpCmsgs.copyWithoutGro(block, arena.controlSlot(w), windowControlLength[w], control,
-                        control.position(), control.remaining());
-            }
             int f = windowFlags[w] | (copy < len ? MSG_TRUNC : 0);
+            ByteBuffer control = m.control();
+            if (windowControlLength[w] > 0) {
+                // As a read of this one datagram would have delivered them: records cut by a short
+                // control buffer (or with none) flag the message MSG_CTRUNC.
+                int copied = control == null
+                        ? UdpCmsgs.copyWithoutGroAsReceived(block, arena.controlSlot(w), windowControlLength[w], block, 0, 0)
+                        : UdpCmsgs.copyWithoutGroAsReceived(block, arena.controlSlot(w), windowControlLength[w], control,
+                                control.position(), control.remaining());
+                if (copied < 0) {
+                    f |= MSG_CTRUNC;
+                    copied = ~copied;
+                }
+                controlLength = copied;
+            }
             m.address(windowSender[w]).length(copy).controlLength(controlLength).flags(f);
             bytes += len;
             if (copy < len) {

@@ -395,10 +395,16 @@ final class BatchWriter {
                 try {
                     o = sendEntries(prepared, 0, null, offset + done, msgs, false);
                 } catch (IOException | RuntimeException e) {
-                    if (done == 0) {
+                    // Entries the kernel took before the failure (a close, a send stall, repeated
+                    // refusals) were sent: report them; the failure comes again with the next call.
+                    int partial = entriesHandedOver;
+                    for (int i = 0; i < partial; i++) {
+                        msgs[offset + done + i].length((int) entryBytes[i]);
+                    }
+                    if (done + partial == 0) {
                         throw e;
                     }
-                    return done; // reported again by the next call, which starts with that message
+                    return done + partial;
                 }
                 int sent = o.done() ? prepared : o.at;
                 for (int i = 0; i < sent; i++) {
@@ -418,6 +424,12 @@ final class BatchWriter {
             Reference.reachabilityFence(this);
         }
     }
+
+    /**
+     * Entries of the current {@link #sendEntries} round the kernel has taken (or dropped on
+     * {@code ENOBUFS}), kept so that a failure thrown mid-round still reports them; lock holder only.
+     */
+    private int entriesHandedOver;
 
     /** Counts entries {@code [from, to)} as handed to the kernel. */
     private void countSent(int from, int to) {
@@ -441,6 +453,7 @@ final class BatchWriter {
     private Outcome sendEntries(int count, int from, ByteBuffer[] bufs, int offset, Message[] msgs, boolean planned)
             throws IOException {
         int sent = from;
+        entriesHandedOver = from;
         int refusals = 0;
         long stallDeadline = 0;
         while (sent < count) {
@@ -474,6 +487,7 @@ final class BatchWriter {
                         // A full interface queue: drop and count the entry's datagrams, send the rest.
                         counters.noBufferDrops.add(entryDatagrams[sent]);
                         sent++;
+                        entriesHandedOver = sent;
                         continue;
                     default:
                         if (e instanceof DatagramTooLargeException) {
@@ -494,6 +508,7 @@ final class BatchWriter {
             }
             countSent(sent, sent + n);
             sent += n;
+            entriesHandedOver = sent;
             counters.sentKernelMessages += n;
             stallDeadline = 0;
         }

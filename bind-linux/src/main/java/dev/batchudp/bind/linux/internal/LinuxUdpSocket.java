@@ -14,6 +14,7 @@ import dev.batchudp.network.UdpConnection;
 import dev.batchudp.network.UdpFamily;
 import dev.batchudp.network.UdpSocketOptions;
 import dev.batchudp.network.UdpStatistics;
+import dev.batchudp.network.spi.SegmentationEmulation;
 import dev.batchudp.network.spi.SingleMessageIo;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -368,21 +369,13 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
         BatchFlags.checkWrite(flags);
         int sendable = count;
         for (int i = 0; i < count; i++) {
-            Message m = msgs[offset + i];
-            InetSocketAddress dest = checkTarget(m.address());
-            ByteBuffer control = m.control();
-            if (control != null && control.hasRemaining() && UdpCmsgs.find(control, control.position(),
-                    control.remaining(), -1, -1, -1, -1, 0) == UdpCmsgs.MALFORMED) {
-                throw new IllegalArgumentException("message " + (offset + i) + ": malformed control data (a cmsg_len"
-                        + " outside its " + control.remaining() + " bytes)");
-            }
-            long size = m.remaining();
-            int limit = limitFor(dest);
-            if (size > limit) {
+            try {
+                checkMessage(msgs[offset + i], offset + i);
+            } catch (IOException | RuntimeException e) {
                 if (i == 0) {
-                    throw new DatagramTooLargeException((int) Math.min(Integer.MAX_VALUE, size), limit);
+                    throw e;
                 }
-                sendable = i; // the next call starts with it and throws
+                sendable = i; // the messages before it are sent; the next call starts with it and throws
                 break;
             }
         }
@@ -390,6 +383,35 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
             return 0;
         }
         return messageWriter().writeMessages(msgs, offset, sendable, flags);
+    }
+
+    /**
+     * Checks what the kernel would refuse only after sending the messages before it (so that a batch
+     * with a bad message k > 0 sends messages 0 to k - 1, as the other networks do): the destination,
+     * the control data's framing, the segment count of a {@code UDP_SEGMENT} send and the size.
+     */
+    private void checkMessage(Message m, int index) throws DatagramTooLargeException {
+        InetSocketAddress dest = checkTarget(m.address());
+        long size = m.remaining();
+        ByteBuffer control = m.control();
+        if (control != null && control.hasRemaining()) {
+            if (!UdpCmsgs.wellFramed(control, control.position(), control.remaining())) {
+                throw new IllegalArgumentException("message " + index + ": malformed control data (a cmsg_len"
+                        + " outside its " + control.remaining() + " bytes)");
+            }
+            int segment = UdpCmsgs.sendSegmentSize(control, control.position(), control.remaining());
+            if (segment > 0) {
+                try {
+                    SegmentationEmulation.checkSegmentCount((int) Math.min(Integer.MAX_VALUE, size), segment);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("message " + index + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        int limit = limitFor(dest);
+        if (size > limit) {
+            throw new DatagramTooLargeException((int) Math.min(Integer.MAX_VALUE, size), limit);
+        }
     }
 
     private BatchReader messageReader() {

@@ -97,6 +97,28 @@ final class UdpCmsgs {
         return at < 0 ? 0 : (short) SHORT.get(control, at + Cmsghdr.CMSG_DATA) & 0xffff;
     }
 
+    /**
+     * Returns whether the records in {@code [offset, offset + length)} are framed as the kernel's
+     * {@code CMSG_OK} requires of a send's control data ({@code __sock_cmsg_send}, net/core/sock.c):
+     * every header that fits has a {@code cmsg_len} of at least 16 and no more than the bytes left.
+     *
+     * @param control native-order records (any buffer order)
+     * @param offset where they start
+     * @param length how many bytes
+     * @return whether the kernel would walk them without {@code EINVAL}
+     */
+    static boolean wellFramed(ByteBuffer control, int offset, int length) {
+        int at = 0;
+        while (length - at >= Cmsghdr.SIZE) {
+            long declared = (long) LONG.get(control, offset + at + Cmsghdr.CMSG_LEN);
+            if (declared < Cmsghdr.SIZE || declared > length - at) {
+                return false;
+            }
+            at = (int) Math.min(at + ((declared + 7) & ~7L), length);
+        }
+        return true;
+    }
+
     /** {@link #find}: no matching record. */
     static final int NOT_FOUND = -1;
     /** {@link #find}: a record's length is out of bounds (walking stopped there). */
@@ -185,6 +207,56 @@ final class UdpCmsgs {
                 }
                 dst.put(dstOffset + out, src, offset + at, space);
                 out += space;
+            }
+            at += space;
+        }
+        return out;
+    }
+
+    /**
+     * Copies the control messages in {@code src[offset, offset + length)} except {@code UDP_GRO} into
+     * {@code dst[dstOffset, dstOffset + room)} as the kernel's {@code put_cmsg} (net/core/scm.c) would
+     * have written them into a buffer of that room: whole records while they fit (the last one's
+     * padding cut to the room), then one record cut to the room left if at least a header's 16 bytes
+     * are, its {@code cmsg_len} set to that room, and nothing after. With {@code room} 0 it only tells
+     * whether there is anything to copy.
+     *
+     * @param src native-order buffer
+     * @param offset where the control data starts
+     * @param length control bytes
+     * @param dst the destination (any byte order: the bytes are copied, {@code cmsg_len} written native)
+     * @param dstOffset where to write
+     * @param room bytes available there
+     * @return bytes written, or their complement ({@code ~written}) if a record did not fit whole
+     *     ({@code MSG_CTRUNC})
+     */
+    static int copyWithoutGroAsReceived(ByteBuffer src, int offset, int length, ByteBuffer dst, int dstOffset,
+            int room) {
+        int at = 0;
+        int out = 0;
+        while (length - at >= Cmsghdr.SIZE) {
+            long declared = src.getLong(offset + at + Cmsghdr.CMSG_LEN);
+            if (declared < Cmsghdr.SIZE || declared > length - at) {
+                break;
+            }
+            int space = Math.min(Cmsghdr.align((int) declared), length - at);
+            boolean gro = src.getInt(offset + at + Cmsghdr.CMSG_LEVEL) == SOL_UDP
+                    && src.getInt(offset + at + Cmsghdr.CMSG_TYPE) == UDP_GRO;
+            if (!gro) {
+                int left = room - out;
+                if (left < declared) {
+                    if (left >= Cmsghdr.SIZE) {
+                        dst.put(dstOffset + out, src, offset + at, left);
+                        long cut = left;
+                        dst.putLong(dstOffset + out + Cmsghdr.CMSG_LEN,
+                                dst.order() == java.nio.ByteOrder.nativeOrder() ? cut : Long.reverseBytes(cut));
+                        out += left;
+                    }
+                    return ~out;
+                }
+                int copied = Math.min(space, left);
+                dst.put(dstOffset + out, src, offset + at, copied);
+                out += copied;
             }
             at += space;
         }

@@ -215,6 +215,45 @@ class EcnMessageTest {
     }
 
     @Test
+    void anUpgradedGroSocketFlagsControlTruncationPerSplitDatagramAsTheKernelWould() throws IOException {
+        require(LinuxBatching.supportsGso(), "UDP_SEGMENT");
+        require(LinuxBatching.supportsGro(), "UDP_GRO");
+        try (LinuxUdpSocket tx = socket(UdpFamily.UDP4);
+                LinuxBatchingConn rx = new LinuxBatchingConn(socket(UdpFamily.UDP4), 16, false, true)) {
+            rx.connection().setOption(UdpSocketOptions.RECEIVE_TRAFFIC_CLASS, true);
+            rx.connection().setOption(UdpSocketOptions.RECEIVE_HOP_LIMIT, true);
+            rx.connection().setOption(UdpSocketOptions.RECEIVE_QUEUE_OVERFLOW, true);
+            ByteBuffer control = ByteBuffer.allocate(ControlMessage.SEND_SPACE);
+            new ControlMessage().ecn(Ecn.ECT0).segmentSize(SEGMENT).marshal(control, UdpFamily.UDP4);
+            Message[] out = {new Message(ByteBuffer.allocateDirect(3 * SEGMENT)).control(control.flip())
+                    .address(rx.connection().localAddress())};
+            assertThat(tx.writeBatch(out, 0, 1, 0)).isEqualTo(1);
+            // Records after the split: IP_PKTINFO (32 B), IP_TTL (24), IP_TOS (24): 80 bytes.
+            Message whole = new Message(ByteBuffer.allocate(SEGMENT)).control(ByteBuffer.allocateDirect(80));
+            Message cut = new Message(ByteBuffer.allocate(SEGMENT)).control(ByteBuffer.allocateDirect(48));
+            Message none = new Message(ByteBuffer.allocate(SEGMENT));
+            Message[] in = {whole, cut, none};
+            for (int got = 0; got < 3;) {
+                got += rx.connection().readBatch(in, got, 3 - got, 0);
+            }
+            assertThat(rx.receivedKernelMessages()).as("one coalesced read").isEqualTo(1);
+            assertThat(whole.flags()).isZero();
+            assertThat(whole.controlLength()).isEqualTo(80);
+            ControlMessage parsed = new ControlMessage().parse(whole);
+            assertThat(parsed.ecn()).isEqualTo(Ecn.ECT0);
+            assertThat(parsed.hopLimit()).isPositive();
+            assertThat(cut.flags()).as("48 bytes: packet info whole, the TTL cut to its header")
+                    .isEqualTo(Message.CONTROL_TRUNCATED);
+            assertThat(cut.controlLength()).isEqualTo(48);
+            parsed.parse(cut);
+            assertThat(parsed.destination()).isEqualTo(rx.connection().localAddress().getAddress());
+            assertThat(parsed.hopLimit()).as("the cut record is skipped").isEqualTo(ControlMessage.UNSET);
+            assertThat(none.flags()).as("no control buffer: every record lost").isEqualTo(Message.CONTROL_TRUNCATED);
+            assertThat(none.controlLength()).isZero();
+        }
+    }
+
+    @Test
     void anUpgradedGroSocketSplitsCoalescedReadsIntoTheMessages() throws IOException {
         require(LinuxBatching.supportsGso(), "UDP_SEGMENT");
         require(LinuxBatching.supportsGro(), "UDP_GRO");

@@ -77,7 +77,7 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
     private volatile Sockets sockets = Sockets.CLOSED;
     private volatile boolean blackhole4;
     private volatile boolean blackhole6;
-    private volatile UdpStatistics closedStatistics = UdpStatistics.NONE;
+    private UdpStatistics closedStatistics = UdpStatistics.NONE; // guarded by lifecycle
 
     private StdNetBind(Network network, StdNetBindOptions options) {
         this.network = Objects.requireNonNull(network, "bind network is null");
@@ -179,15 +179,20 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
      * @since 0.2
      */
     public UdpStatistics statistics() {
-        UdpStatistics total = closedStatistics;
-        Sockets s = sockets;
-        if (s.v4 != null) {
-            total = total.plus(s.v4.connection().statistics());
+        lifecycle.lock(); // against open and close, so that closing sockets are counted once
+        try {
+            UdpStatistics total = closedStatistics;
+            Sockets s = sockets;
+            if (s.v4 != null) {
+                total = total.plus(s.v4.connection().statistics());
+            }
+            if (s.v6 != null && s.v6 != s.v4) {
+                total = total.plus(s.v6.connection().statistics());
+            }
+            return total;
+        } finally {
+            lifecycle.unlock();
         }
-        if (s.v6 != null && s.v6 != s.v4) {
-            total = total.plus(s.v6.connection().statistics());
-        }
-        return total;
     }
 
     /**
@@ -411,20 +416,24 @@ public final class StdNetBind implements Bind, BindSocketToInterface, PeekLookAt
         lifecycle.lock();
         try {
             Sockets s = sockets;
-            sockets = Sockets.CLOSED;
-            blackhole4 = false;
-            blackhole6 = false;
-            UdpStatistics kept = closedStatistics;
             // Read before closing: the kernel's drop count is read from the open socket.
+            UdpStatistics kept = closedStatistics;
             if (s.v4 != null) {
                 kept = kept.plus(offloadsOff(s.v4.connection().statistics()));
-                s.v4.close();
             }
             if (s.v6 != null && s.v6 != s.v4) {
                 kept = kept.plus(offloadsOff(s.v6.connection().statistics()));
-                s.v6.close();
             }
             closedStatistics = kept;
+            sockets = Sockets.CLOSED;
+            blackhole4 = false;
+            blackhole6 = false;
+            if (s.v4 != null) {
+                s.v4.close();
+            }
+            if (s.v6 != null && s.v6 != s.v4) {
+                s.v6.close();
+            }
         } finally {
             lifecycle.unlock();
         }

@@ -42,6 +42,17 @@ public final class LinuxTestSupport {
         }
     }
 
+    /** Skips (or, when required, fails) the test unless the kernel offers UDP GSO and GRO. */
+    public static void assumeGsoAndGro() {
+        assumeLinuxBatching();
+        boolean ok = LinuxBatching.supportsGso() && LinuxBatching.supportsGro();
+        if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
+            assertThat(ok).as("UDP GSO and GRO must be available").isTrue();
+        } else {
+            assumeTrue(ok, "kernel without UDP GSO or GRO");
+        }
+    }
+
     /** Skips (or fails) unless an IPv6 socket can be bound to ::1. */
     public static void assumeIpv6() {
         assumeLinuxBatching();

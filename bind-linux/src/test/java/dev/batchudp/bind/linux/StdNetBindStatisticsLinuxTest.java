@@ -6,6 +6,7 @@ import dev.batchudp.bind.Bind;
 import dev.batchudp.bind.Endpoint;
 import dev.batchudp.bind.ReceiveFunc;
 import dev.batchudp.bind.StdNetBind;
+import dev.batchudp.network.UdpFamily;
 import dev.batchudp.network.UdpStatistics;
 import dev.batchudp.network.system.SystemNetwork;
 import java.io.IOException;
@@ -44,6 +45,7 @@ class StdNetBindStatisticsLinuxTest {
     @Test
     void countsEveryDatagramOfABatchedGsoSendAndGroReceive() throws IOException {
         LinuxTestSupport.assumeLinuxBatching();
+        LinuxTestSupport.assumeGsoAndGro();
         network = SystemNetwork.open("linux");
         sender = StdNetBind.create(network);
         receiver = StdNetBind.create(network);
@@ -70,16 +72,19 @@ class StdNetBindStatisticsLinuxTest {
         assertThat(sent.datagramsSent()).isEqualTo(COUNT);
         assertThat(sent.bytesSent()).isEqualTo((long) COUNT * SIZE);
         assertThat(sent.sendBufferDrops()).isZero();
-        assertThat(sent.transmitOffload()).isEqualTo(sender.connection(dev.batchudp.network.UdpFamily.UDP4)
-                .flatMap(c -> c.capability(OffloadStatus.class)).map(OffloadStatus::txOffload).orElse(false));
+        OffloadStatus tx = sender.connection(UdpFamily.UDP4).flatMap(c -> c.capability(OffloadStatus.class)).orElseThrow();
+        assertThat(sent.transmitOffload()).as("GSO on, as the socket's offload status says").isTrue()
+                .isEqualTo(tx.txOffload());
+        assertThat(tx.sentKernelMessages()).as("segmented: fewer kernel messages than datagrams").isLessThan(COUNT);
         UdpStatistics received = receiver.statistics();
         assertThat(received.datagramsReceived()).isEqualTo(COUNT);
         assertThat(received.bytesReceived()).isEqualTo((long) COUNT * SIZE);
         assertThat(received.receiveQueueDrops()).isZero();
         assertThat(received.truncatedDatagrams()).isZero();
         assertThat(received.sourceDrops()).isZero();
-        assertThat(received.receiveOffload()).isEqualTo(receiver.connection(dev.batchudp.network.UdpFamily.UDP4)
-                .flatMap(c -> c.capability(OffloadStatus.class)).map(OffloadStatus::rxOffload).orElse(false));
+        OffloadStatus rx = receiver.connection(UdpFamily.UDP4).flatMap(c -> c.capability(OffloadStatus.class)).orElseThrow();
+        assertThat(received.receiveOffload()).as("GRO on").isTrue().isEqualTo(rx.rxOffload());
+        assertThat(rx.receivedKernelMessages()).as("coalesced: fewer kernel messages than datagrams").isLessThan(COUNT);
 
         receiver.close();
         assertThat(receiver.statistics().datagramsReceived()).as("kept after close").isEqualTo(COUNT);

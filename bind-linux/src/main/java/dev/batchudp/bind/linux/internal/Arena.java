@@ -430,12 +430,16 @@ final class Arena {
         return prepareMessage(i, firstIov, m, true, nameSlot, nameLength, key);
     }
 
-    /** Entries of {@link #messageAddresses}: four per message (three buffers and the control), 512 messages. */
-    private static final int MESSAGE_CACHE_ENTRIES = 2048;
+    /**
+     * Entries of {@link #messageAddresses}: eight per message (the control buffer and up to seven
+     * payload buffers; an eighth and later buffers share the last entry and miss), 512 messages.
+     */
+    private static final int MESSAGE_CACHE_ENTRIES = 4096;
+    private static final int CONTROL_ENTRY = -1;
 
-    /** The {@link #messageAddresses} entry of buffer {@code buffer} (or the control, 3) of message {@code key}. */
+    /** The {@link #messageAddresses} entry of payload buffer {@code buffer} ({@link #CONTROL_ENTRY}: the control) of message {@code key}. */
     private static int messageCacheEntry(int key, int buffer) {
-        return (key * 4 + Math.min(buffer, 3)) & (MESSAGE_CACHE_ENTRIES - 1);
+        return (key * 8 + 1 + Math.min(buffer, 6)) & (MESSAGE_CACHE_ENTRIES - 1);
     }
 
     private long messageBufferAddress(int key, int buffer, ByteBuffer direct) {
@@ -489,7 +493,7 @@ final class Arena {
         if (control != null && control.hasRemaining()) {
             controlLength = control.remaining();
             if (control.isDirect()) {
-                controlAddress = messageBufferAddress(key, 3, control);
+                controlAddress = messageBufferAddress(key, CONTROL_ENTRY, control);
             } else {
                 int at;
                 if (controlLength <= CONTROL_SLOT) {

@@ -61,6 +61,16 @@ public final class LinuxConstants {
      * datagram, {@code <asm-generic/socket.h>}; also the type of that control message.
      */
     public static final int SO_RXQ_OVFL = 40;
+    /**
+     * {@code SO_MEMINFO} (Linux 4.12+, {@code asm-generic/socket.h}): {@code getsockopt} fills
+     * {@code __u32 [SK_MEMINFO_VARS]} with the socket's memory counters ({@code sk_get_meminfo} in
+     * net/core/sock.c).
+     */
+    public static final int SO_MEMINFO = 55;
+    /** {@code SK_MEMINFO_DROPS} ({@code linux/sock_diag.h}): the index of {@code sk_drops} in {@link #SO_MEMINFO}'s array. */
+    public static final int SK_MEMINFO_DROPS = 8;
+    /** {@code SK_MEMINFO_VARS} ({@code linux/sock_diag.h}): the length of {@link #SO_MEMINFO}'s array. */
+    public static final int SK_MEMINFO_VARS = 9;
 
     // ---- <netinet/in.h>, <linux/in.h>, <linux/in6.h> ---------------------------------------------
     /** {@code IPPROTO_IP}, {@code <netinet/in.h>}. */

@@ -448,8 +448,8 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
      * <p>Here: every count. Datagrams and bytes include single sends and receives, the message API and
      * the batching view's reads and writes (a segmented send counts its segments, a coalesced read the
      * datagrams it is split into). {@code receiveQueueDrops} is the kernel's {@code sk_drops} of this
-     * socket, read now from {@code /proc/self/net/udp} or {@code udp6} ({@link SocketDrops}; unavailable
-     * for a socket of another network namespace).
+     * socket, read now with {@code getsockopt(SO_MEMINFO)} ({@link Syscalls#socketDrops}; unavailable on
+     * kernels before 4.12).
      */
     @Override
     public UdpStatistics statistics() {
@@ -478,11 +478,13 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
             return lastDrops;
         }
         try {
-            long drops = SocketDrops.read(fd, inet6);
-            if (drops != SocketDrops.UNKNOWN) {
+            long drops = sys.socketDrops(fd);
+            if (drops >= 0) {
                 lastDrops = drops;
             }
-            return drops == SocketDrops.UNKNOWN ? UdpStatistics.UNAVAILABLE : drops;
+            return drops >= 0 ? drops : UdpStatistics.UNAVAILABLE;
+        } catch (IOException e) {
+            return lastDrops;
         } finally {
             end();
         }

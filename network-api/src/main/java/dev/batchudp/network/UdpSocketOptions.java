@@ -17,7 +17,7 @@ public final class UdpSocketOptions {
      * IPv6 header) is larger than the interface MTU is refused with {@link DatagramTooLargeException}
      * ({@code EMSGSIZE}) instead of being fragmented. On Linux this is {@code IP_MTU_DISCOVER} set to
      * {@code IP_PMTUDISC_PROBE} for IPv4 and {@code IPV6_DONTFRAG} set to 1 for IPv6 (see {@code ip(7)},
-     * {@code ipv6(7)} and RFC 3542 section 11.2); off restores the kernel's defaults ({@code IP_PMTUDISC_WANT}, 0).
+     * {@code ipv6(7)} and RFC 3542 section 11.2); off restores what the socket had before it was turned on.
      *
      * <p>Off ({@code false}, the default): a datagram up to the family's UDP maximum
      * ({@link UdpFamily#MAX_IPV4_PAYLOAD} or {@link UdpFamily#MAX_IPV6_PAYLOAD} bytes of payload) is sent

@@ -64,7 +64,8 @@ final class LinuxSocketOptions {
         }
         if (option == UdpSocketOptions.IP_DONTFRAG) {
             // ip(7): IP_PMTUDISC_PROBE sets DF and checks the interface MTU only (so a prober can
-            // exceed a cached path MTU); off restores the kernel's default, IP_PMTUDISC_WANT.
+            // exceed a cached path MTU); off restores what the socket had (LinuxUdpSocket.flagValue),
+            // IP_PMTUDISC_WANT when it was never turned on.
             // ipv6(7) / RFC 3542 section 11.2: IPV6_DONTFRAG refuses instead of fragmenting locally.
             return families(inet6, dualStack, new Setting(IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT),
                     new Setting(IPPROTO_IPV6, IPV6_DONTFRAG, 1, 0));

@@ -562,6 +562,9 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
      * <p>Here each option is one or two {@code setsockopt(2)} calls ({@link LinuxSocketOptions}): on a
      * dual-stack socket {@code IP_DONTFRAG} and the receive options set the IPv6 and the IPv4 option.
      */
+    /** Values boolean options had before {@link #setOption} turned them on, by level and name. */
+    private final java.util.Map<Integer, Integer> valuesBeforeOn = new java.util.HashMap<>();
+
     @Override
     public <T> UdpConnection setOption(SocketOption<T> name, T value) throws IOException {
         LinuxSocketOptions.Setting[] settings = LinuxSocketOptions.settings(name, inet6, dualStack);
@@ -579,7 +582,7 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
         begin();
         try {
             for (LinuxSocketOptions.Setting s : settings) {
-                sys.setsockoptInt(fd, s.level(), s.name(), value instanceof Boolean ? (flag ? s.on() : s.off()) : v);
+                sys.setsockoptInt(fd, s.level(), s.name(), value instanceof Boolean ? flagValue(s, flag) : v);
             }
         } finally {
             end();
@@ -588,6 +591,25 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
             groRequested = flag;
         }
         return this;
+    }
+
+    /**
+     * The value to set for a boolean option: turning it on remembers what the socket had, turning it
+     * off restores that (so that {@code IP_DONTFRAG} off gives back the path-MTU mode the socket had,
+     * which follows {@code net.ipv4.ip_no_pmtu_disc} or the user's own setting, not a fixed default).
+     */
+    private int flagValue(LinuxSocketOptions.Setting s, boolean on) throws IOException {
+        int key = s.level() << 16 | s.name();
+        synchronized (valuesBeforeOn) {
+            if (on) {
+                if (!valuesBeforeOn.containsKey(key)) {
+                    valuesBeforeOn.put(key, sys.getsockoptInt(fd, s.level(), s.name()));
+                }
+                return s.on();
+            }
+            Integer before = valuesBeforeOn.remove(key);
+            return before != null ? before : s.off();
+        }
     }
 
     @Override

@@ -28,7 +28,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * for that datagram only through {@link JdkTrafficClass}, and {@code UDP_SEGMENT}, emulated by
  * sending each segment as a datagram ({@link SegmentationEmulation}: at most 64 segments, as Linux;
  * segments larger than the path MTU are fragmented by the kernel, since the JDK cannot set
- * don't-fragment). A source address, an interface or a hop limit cannot be given to the JDK and is
+ * don't-fragment). Unlike the kernel's one-call segmentation this is not all or nothing: if a
+ * later segment fails, the earlier ones have left and the message counts as not sent, so a retry
+ * repeats them. A source address, an interface or a hop limit cannot be given to the JDK and is
  * refused with {@link UnsupportedOperationException} naming the record.
  */
 final class JdkMessageIo {

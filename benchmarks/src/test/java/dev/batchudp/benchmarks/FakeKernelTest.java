@@ -51,11 +51,12 @@ class FakeKernelTest {
             while (got < 128) {
                 got += lend ? func.receiveBorrowed(packets, sizes, eps) : func.receive(packets, sizes, eps);
             }
-            assertThat(got).isEqualTo(128);
+            // A copying plain read offers the kernel 16 slots first, doubling while they fill.
+            assertThat(got).isGreaterThanOrEqualTo(128);
             assertThat(sizes[0]).isEqualTo(1200);
             assertThat(eps[0].dst().getPort()).isEqualTo(FakeKernel.PEER_PORT);
             assertThat(eps[0].srcIp()).isPresent();
-            assertThat(kernel.receivedDatagrams).isEqualTo(128);
+            assertThat(kernel.receivedDatagrams).isEqualTo(got);
 
             ByteBuffer[] out = new ByteBuffer[128];
             for (int i = 0; i < out.length; i++) {

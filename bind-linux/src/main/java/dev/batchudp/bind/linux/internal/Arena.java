@@ -78,6 +78,9 @@ final class Arena {
     private final int[] controlAt;
     /** Payload bytes slot {@code i}'s message iovecs hold (what a read can store). */
     private final long[] messageRoom;
+    /** Position and length of the payload {@link #prepareReceive} last described in each slot. */
+    private final int[] receivePosition;
+    private final int[] receiveLength;
     private final InetSocketAddress[] encoded;
     private final int[] encodedLength;
 
@@ -130,6 +133,8 @@ final class Arena {
         stagedAt = new int[iovecs];
         controlAt = new int[slots];
         messageRoom = new long[slots];
+        receivePosition = new int[slots];
+        receiveLength = new int[slots];
         encoded = new InetSocketAddress[slots];
         encodedLength = new int[slots];
     }
@@ -317,9 +322,42 @@ final class Arena {
         if (address < 0) {
             return -1;
         }
+        receivePosition[i] = payload.position();
+        receiveLength[i] = length;
         Iovec.set(block, iov(i), address, length);
         setReceiveHeader(i, control);
         return length;
+    }
+
+    /**
+     * Returns whether slot {@code i}'s iovec, as {@link #prepareReceive} last wrote it, still
+     * describes {@code payload}: the same direct buffer object with the same position and
+     * remaining bytes. The caller knows the rest of the slot's header is as it left it.
+     *
+     * @param i the slot
+     * @param payload the payload buffer
+     * @return whether the iovec can be used as it is
+     */
+    boolean receivePrepared(int i, ByteBuffer payload) {
+        if (!payload.isDirect()) {
+            return false;
+        }
+        SegmentScopes.checkAccessible(payload);
+        return payloadAddresses.holds(i, payload) && receivePosition[i] == payload.position()
+                && receiveLength[i] == payload.remaining();
+    }
+
+    /**
+     * Restores the two lengths the kernel writes back into slot {@code i}'s header on a receive
+     * ({@code msg_namelen}, {@code msg_controllen}; recvmmsg(2)), leaving the rest as it is.
+     *
+     * @param i the slot
+     * @param controlLength the control space to offer again
+     */
+    void restoreReceiveLengths(int i, int controlLength) {
+        int m = mmsg(i);
+        block.putLong(m + Msghdr.MSG_NAMELEN, SockaddrIn6.SIZE);
+        block.putLong(m + Msghdr.MSG_CONTROLLEN, controlLength);
     }
 
     /**

@@ -69,6 +69,9 @@ final class BatchReader {
      */
     static final int MESSAGE_IOVECS = 1024;
 
+    /** The fewest slots a copying plain read offers (see {@link #plainSlots}). */
+    static final int MIN_PLAIN_SLOTS = 16;
+
     private static final System.Logger LOG = System.getLogger(LinuxBatchingConn.class.getName());
 
     private final LinuxUdpSocket socket;
@@ -102,6 +105,21 @@ final class BatchReader {
     private final ByteBuffer[] singleBuffer = new ByteBuffer[1];
     /** The first iovec of each slot of a message read. */
     private final int[] firstIov;
+    /**
+     * Slots whose header a copying plain read wrote for a direct buffer without a control buffer
+     * ({@link Arena#receivePrepared} tells whether it still describes the slot's buffer); cleared
+     * when another kind of read writes the headers.
+     */
+    private final boolean[] plainHeader;
+    /** Slots the kernel may have written lengths into since their header was written. */
+    private int kernelTouched;
+    /**
+     * Slots a copying plain read offers the kernel: twice what the last read returned, at least
+     * {@link #MIN_PLAIN_SLOTS}. A receiver that keeps up reads two or three datagrams per call, and
+     * each slot offered costs its checks whether a datagram lands in it or not; a backlog fills the
+     * offer and doubles it, so a full batch is back after a few calls.
+     */
+    private int plainSlots = MIN_PLAIN_SLOTS;
 
     BatchReader(LinuxUdpSocket socket, int batchSize, boolean gro, boolean sticky, ConnectionCounters counters) {
         this.socket = socket;
@@ -120,10 +138,18 @@ final class BatchReader {
         this.windowSourceIfIndex = new int[windows];
         this.slotViews = new ByteBuffer[batchSize];
         this.firstIov = new int[batchSize];
+        this.plainHeader = new boolean[batchSize];
+    }
+
+    /** Marks every slot's header as written by another kind of read. */
+    private void forgetPlainHeaders() {
+        java.util.Arrays.fill(plainHeader, false);
+        kernelTouched = 0;
     }
 
     /** Returns the arena and the region to the pool; only once no call can use them. */
     void release() {
+        forgetPlainHeaders();
         arena.release();
         region = null;
         java.util.Arrays.fill(slotViews, null);
@@ -201,6 +227,7 @@ final class BatchReader {
     private int receiveMessages(dev.batchudp.network.Message[] msgs, int offset, int count, int flags, boolean gro)
             throws IOException {
         ByteBuffer block = arena.block;
+        forgetPlainHeaders();
         arena.resetStaging();
         int slots = Math.min(count, (flags & LinuxConstants.MSG_PEEK) != 0 ? 1 : arena.slots);
         int iov = 0;
@@ -384,15 +411,32 @@ final class BatchReader {
         if (lend) {
             region();
             count = Math.min(count, windows);
+            forgetPlainHeaders();
+        } else {
+            count = Math.min(count, plainSlots);
         }
+        int touched = kernelTouched;
         for (int i = 0; i < count; i++) {
             ByteBuffer control = batch.control(i);
             if (lend) {
                 Iovec.set(block, arena.iov(i), regionAddress + (long) i * WINDOW, Arena.MAX_DATAGRAM);
                 arena.setReceiveHeader(i, control);
-            } else if (arena.prepareReceive(i, batch.buffer(i), control) < 0) {
-                count = i; // staging full: read what fits now, the rest next call
-                break;
+            } else {
+                ByteBuffer payload = batch.buffer(i);
+                if (control == null && plainHeader[i] && arena.receivePrepared(i, payload)) {
+                    // The header still describes this buffer: a busy receiver's read returns a few
+                    // datagrams, so rewriting all its slots would cost more than the datagrams.
+                    if (i < touched) {
+                        arena.restoreReceiveLengths(i, sticky ? Arena.CONTROL_SLOT : 0);
+                    }
+                    continue;
+                }
+                plainHeader[i] = false; // until the header is written whole
+                if (arena.prepareReceive(i, payload, control) < 0) {
+                    count = i; // staging full: read what fits now, the rest next call
+                    break;
+                }
+                plainHeader[i] = control == null && payload.isDirect();
             }
             if (sticky && control == null) {
                 // No caller buffer: receive the control data into the slot's own, for the source.
@@ -401,7 +445,16 @@ final class BatchReader {
                 block.putLong(hdr + Msghdr.MSG_CONTROLLEN, Arena.CONTROL_SLOT);
             }
         }
+        // Slots to restore next time: those this read may write lengths into, and those an earlier
+        // read wrote into that this one did not prepare.
+        int unrestored = touched > count ? touched : 0;
+        kernelTouched = lend ? 0 : Math.max(unrestored, count); // if the call fails
         int n = recvmmsg(arena, count);
+        kernelTouched = lend ? 0 : Math.max(unrestored, n);
+        if (!lend) {
+            // Offer twice what the socket held: a full read doubles the offer, up to the batch.
+            plainSlots = n == count ? Math.min(arena.slots, 2 * count) : Math.max(MIN_PLAIN_SLOTS, 2 * n);
+        }
         long bytes = 0;
         int truncated = 0;
         for (int i = 0; i < n; i++) {
@@ -473,6 +526,7 @@ final class BatchReader {
         int w = windows;
         ByteBuffer block = arena.block;
         region();
+        forgetPlainHeaders();
         for (int i = 0; i < w; i++) {
             Iovec.set(block, arena.iov(i), regionAddress + (long) i * WINDOW, WINDOW);
             Msghdr.set(block, arena.mmsg(i), arena.base + arena.name(i), SockaddrIn6.SIZE, arena.base + arena.iov(i), 1,

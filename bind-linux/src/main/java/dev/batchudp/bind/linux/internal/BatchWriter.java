@@ -68,6 +68,12 @@ final class BatchWriter {
     private volatile boolean gso;
     /** Bytes of {@link StickySourceCodec#record()} attached to every entry of the current send. */
     private int sourceLength;
+    /**
+     * Where the current send's packet-info record already lies in the arena (0: not written yet).
+     * Entries without {@code UDP_SEGMENT} all point their {@code msg_control} at this one copy: the
+     * kernel only reads a send's control data, so the record is written once per send, not per entry.
+     */
+    private long sharedSource;
 
     BatchWriter(LinuxUdpSocket socket, int batchSize, boolean gso, ConnectionCounters counters) {
         this.socket = socket;
@@ -108,6 +114,7 @@ final class BatchWriter {
         lock.lock();
         try {
             sourceLength = source == null ? 0 : sources.encode(source, sourceIfIndex);
+            sharedSource = 0;
             int nameLength = arena.encodeName(0, dest, socket.inet6);
             while (done < count && !oversize) {
                 // One pass over the caller's buffers: lengths and addresses, up to the first oversize
@@ -327,16 +334,26 @@ final class BatchWriter {
         entryBytes[e] = bytes;
         int at = arena.controlSlot(e);
         int controlLength = 0;
-        if (sourceLength > 0) {
-            // The packet-info record first (32 or 40 bytes, so UDP_SEGMENT stays 8-byte aligned).
-            block.put(at, sources.record(), 0, sourceLength);
+        long control = 0;
+        if (segmentSize == 0 && sharedSource != 0 && sourceLength > 0) {
+            // The record written for an earlier entry of this send (a slot's control starts with it).
+            control = sharedSource;
             controlLength = sourceLength;
+        } else {
+            if (sourceLength > 0) {
+                // The packet-info record first (32 or 40 bytes, so UDP_SEGMENT stays 8-byte aligned).
+                block.put(at, sources.record(), 0, sourceLength);
+                controlLength = sourceLength;
+                if (sharedSource == 0) {
+                    sharedSource = arena.base + at;
+                }
+            }
+            if (segmentSize > 0) {
+                controlLength += UdpCmsgs.putSegmentSize(block, at + controlLength,
+                        Arena.CONTROL_SLOT - controlLength, segmentSize);
+            }
+            control = controlLength > 0 ? arena.base + at : 0;
         }
-        if (segmentSize > 0) {
-            controlLength += UdpCmsgs.putSegmentSize(block, at + controlLength, Arena.CONTROL_SLOT - controlLength,
-                    segmentSize);
-        }
-        long control = controlLength > 0 ? arena.base + at : 0;
         int m = arena.mmsg(e);
         Msghdr.set(block, m, arena.base + arena.name(0), nameLength, arena.base + arena.iov(first), iovecs,
                 control, controlLength);

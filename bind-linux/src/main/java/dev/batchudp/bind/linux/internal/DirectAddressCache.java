@@ -44,6 +44,19 @@ final class DirectAddressCache {
         return address;
     }
 
+    /**
+     * Returns whether {@code slot} last answered for this very buffer object (whose index-0 address
+     * then has not changed).
+     *
+     * @param slot the slot
+     * @param direct a direct buffer
+     * @return whether the slot holds it
+     */
+    boolean holds(int slot, ByteBuffer direct) {
+        Object ref = refs[slot];
+        return ref != null && ((WeakReference<?>) ref).get() == direct;
+    }
+
     /** Forgets every buffer (nothing is held strongly; this only drops the weak references). */
     void clear() {
         java.util.Arrays.fill(refs, null);

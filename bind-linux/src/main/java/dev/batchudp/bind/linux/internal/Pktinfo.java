@@ -60,6 +60,14 @@ final class Pktinfo {
      *     malformed before one)
      */
     static int find(ByteBuffer control, int offset, int length) {
+        // A plain read's control data starts with the packet-info record (ip_cmsg_recv_offset() in
+        // net/ipv4/ip_sockglue.c writes IP_PKTINFO before its other records): check that record
+        // before walking the region twice. UDP_GRO and socket-level records come before it when
+        // enabled (udp_recvmsg(), net/ipv4/udp.c); the walk finds it then.
+        if (UdpCmsgs.firstIs(control, offset, length, IPPROTO_IP, IP_PKTINFO, V4_DATA)
+                || UdpCmsgs.firstIs(control, offset, length, IPPROTO_IPV6, IPV6_PKTINFO, V6_DATA)) {
+            return offset;
+        }
         int v4 = UdpCmsgs.find(control, offset, length, IPPROTO_IP, IP_PKTINFO, IPPROTO_IP, IP_PKTINFO, V4_DATA);
         int v6 = UdpCmsgs.find(control, offset, length, IPPROTO_IPV6, IPV6_PKTINFO, IPPROTO_IPV6, IPV6_PKTINFO,
                 V6_DATA);
@@ -89,30 +97,6 @@ final class Pktinfo {
      */
     static int ifIndex(ByteBuffer control, int record) {
         return control.getInt(record + Cmsghdr.CMSG_DATA + (isV6(control, record) ? 16 : 0));
-    }
-
-    /**
-     * Returns whether a record's local address equals {@code raw} (4 or 16 bytes as decoded last),
-     * so a decoder can reuse its last {@link InetAddress}.
-     *
-     * @param control the buffer
-     * @param record the record's offset
-     * @param raw the address bytes to compare with
-     * @return whether they match
-     */
-    static boolean addressEquals(ByteBuffer control, int record, byte[] raw) {
-        boolean v6 = isV6(control, record);
-        int at = record + Cmsghdr.CMSG_DATA + (v6 ? 0 : 4);
-        int n = v6 ? 16 : 4;
-        if (raw.length != n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (control.get(at + i) != raw[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

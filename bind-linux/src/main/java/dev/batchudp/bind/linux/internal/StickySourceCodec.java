@@ -15,8 +15,12 @@ import java.nio.ByteOrder;
 final class StickySourceCodec {
     private final boolean inet6Socket;
 
-    private byte[] lastReceivedRaw = new byte[0];
     private InetAddress lastReceived;
+    private boolean lastReceivedV6;
+    private long lastReceivedHigh;
+    private long lastReceivedLow;
+    /** The order the words above were read in (the same bytes read in another order differ). */
+    private ByteOrder lastReceivedOrder;
     private int receivedIfIndex;
 
     private final ByteBuffer record = ByteBuffer.allocate(Pktinfo.V6_SPACE).order(ByteOrder.nativeOrder());
@@ -49,10 +53,19 @@ final class StickySourceCodec {
             receivedIfIndex = 0;
             return null;
         }
-        receivedIfIndex = Pktinfo.ifIndex(control, at);
-        if (lastReceived == null || !Pktinfo.addressEquals(control, at, lastReceivedRaw)) {
-            lastReceivedRaw = Pktinfo.addressBytes(control, at);
+        boolean v6 = Pktinfo.isV6(control, at);
+        receivedIfIndex = control.getInt(at + Cmsghdr.CMSG_DATA + (v6 ? 16 : 0));
+        // The address as two words, compared with the last one's (a read per datagram, not a loop).
+        long high = v6 ? control.getLong(at + Cmsghdr.CMSG_DATA) : 0;
+        long low = v6 ? control.getLong(at + Cmsghdr.CMSG_DATA + 8)
+                : control.getInt(at + Cmsghdr.CMSG_DATA + 4) & 0xffff_ffffL;
+        if (lastReceived == null || v6 != lastReceivedV6 || high != lastReceivedHigh || low != lastReceivedLow
+                || control.order() != lastReceivedOrder) {
             lastReceived = Pktinfo.address(control, at);
+            lastReceivedV6 = v6;
+            lastReceivedHigh = high;
+            lastReceivedLow = low;
+            lastReceivedOrder = control.order();
         }
         return lastReceived;
     }

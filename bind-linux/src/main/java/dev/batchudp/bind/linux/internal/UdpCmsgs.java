@@ -119,6 +119,29 @@ final class UdpCmsgs {
         return true;
     }
 
+    /**
+     * Whether the region's first record is ({@code level}, {@code type}) with at least {@code minData}
+     * data bytes, which is then what {@link #find} would return for it: one header read instead of a
+     * walk, for records the kernel writes first.
+     *
+     * @param control native-order buffer
+     * @param offset where the control data starts
+     * @param length control bytes
+     * @param level the wanted level
+     * @param type the wanted type
+     * @param minData data bytes the record must hold
+     * @return whether the record at {@code offset} is that one
+     */
+    static boolean firstIs(ByteBuffer control, int offset, int length, int level, int type, int minData) {
+        if (offset < 0 || length <= Cmsghdr.SIZE || offset > control.capacity() || length > control.capacity() - offset) {
+            return false;
+        }
+        long declared = (long) LONG.get(control, offset + Cmsghdr.CMSG_LEN);
+        return declared >= Cmsghdr.SIZE + minData && declared <= length
+                && (int) INT.get(control, offset + Cmsghdr.CMSG_LEVEL) == level
+                && (int) INT.get(control, offset + Cmsghdr.CMSG_TYPE) == type;
+    }
+
     /** {@link #find}: no matching record. */
     static final int NOT_FOUND = -1;
     /** {@link #find}: a record's length is out of bounds (walking stopped there). */

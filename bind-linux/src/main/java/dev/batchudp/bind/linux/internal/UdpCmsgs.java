@@ -122,7 +122,8 @@ final class UdpCmsgs {
     /**
      * Whether the region's first record is ({@code level}, {@code type}) with at least {@code minData}
      * data bytes, which is then what {@link #find} would return for it: one header read instead of a
-     * walk, for records the kernel writes first.
+     * walk, for records the kernel usually writes first (packet info, when neither {@code SO_RXQ_OVFL} nor
+     * {@code UDP_GRO} records precede it; otherwise {@link #find} walks).
      *
      * @param control native-order buffer
      * @param offset where the control data starts

@@ -556,15 +556,16 @@ public final class LinuxUdpSocket implements UdpConnection, SocketControl {
         return Duration.ofNanos(readTimeoutNanos);
     }
 
+    /** Values boolean options had before {@link #setOption} turned them on, by level and name. */
+    private final java.util.Map<Integer, Integer> valuesBeforeOn = new java.util.HashMap<>();
+
     /**
      * {@inheritDoc}
      *
      * <p>Here each option is one or two {@code setsockopt(2)} calls ({@link LinuxSocketOptions}): on a
      * dual-stack socket {@code IP_DONTFRAG} and the receive options set the IPv6 and the IPv4 option.
+     * Turning a boolean option off restores the value the socket had before it was turned on.
      */
-    /** Values boolean options had before {@link #setOption} turned them on, by level and name. */
-    private final java.util.Map<Integer, Integer> valuesBeforeOn = new java.util.HashMap<>();
-
     @Override
     public <T> UdpConnection setOption(SocketOption<T> name, T value) throws IOException {
         LinuxSocketOptions.Setting[] settings = LinuxSocketOptions.settings(name, inet6, dualStack);

@@ -15,8 +15,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -44,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * @since 0.1
  */
-public abstract class AbstractBufferShapeContractTest {
+public abstract class AbstractBufferShapeContractTest extends AbstractNetworkFixture {
     /** Datagram sizes every shape is tried with: empty, one byte, a typical packet, a large one. */
     private static final int[] SIZES = {0, 1, 300, 60_000};
     /** Room left in receive regions past the datagram, which must stay untouched. */
@@ -52,38 +50,9 @@ public abstract class AbstractBufferShapeContractTest {
     /** Capacity of the buffers used at several positions. */
     private static final int REUSED_CAPACITY = 4096;
 
-    private Network network;
 
     /** Constructor for subclasses. */
     protected AbstractBufferShapeContractTest() {}
-
-    /**
-     * Opens a fresh network for one test. The suite closes it after the test.
-     *
-     * @return a new, open network
-     * @throws IOException if the network cannot be opened
-     */
-    protected abstract Network newNetwork() throws IOException;
-
-    /**
-     * Returns whether IPv6 ({@code ::1}) tests should run. Override to return {@code false} on hosts
-     * without IPv6 loopback; the IPv6 cases are then skipped.
-     *
-     * @return {@code true} by default
-     */
-    protected boolean supportsIpv6() {
-        return true;
-    }
-
-    /**
-     * Names the network under test in failure messages; override to add what the provider name
-     * does not say (a backend, an option).
-     *
-     * @return the provider name by default
-     */
-    protected String describeNetwork() {
-        return network.providerName();
-    }
 
     /**
      * Called with every connection the suite opens, before it is used; override to put the
@@ -96,34 +65,6 @@ public abstract class AbstractBufferShapeContractTest {
      */
     protected UdpConnection prepare(UdpConnection connection) throws IOException {
         return connection;
-    }
-
-    /**
-     * Returns the network under test.
-     *
-     * @return the network opened for the current test
-     */
-    protected final Network network() {
-        return network;
-    }
-
-    /**
-     * Opens the network for the next test.
-     *
-     * @throws IOException if {@link #newNetwork()} fails
-     */
-    @BeforeEach
-    public final void openShapeNetwork() throws IOException {
-        network = newNetwork();
-        assertThat(network).as("newNetwork()").isNotNull();
-    }
-
-    /** Closes the network. */
-    @AfterEach
-    public final void closeShapeNetwork() {
-        if (network != null) {
-            network.close();
-        }
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -394,7 +335,7 @@ public abstract class AbstractBufferShapeContractTest {
     }
 
     private UdpConnection open(UdpFamily family) throws IOException {
-        UdpConnection c = network.openUdp(family, family == UdpFamily.UDP6 ? Datagrams.loopback6(0) : Datagrams.loopback4(0));
+        UdpConnection c = network().openUdp(family, family == UdpFamily.UDP6 ? Datagrams.loopback6(0) : Datagrams.loopback4(0));
         try {
             return prepare(c);
         } catch (IOException | RuntimeException e) {

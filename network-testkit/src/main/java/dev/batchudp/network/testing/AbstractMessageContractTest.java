@@ -33,14 +33,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,7 +71,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * @since 0.2
  */
-public abstract class AbstractMessageContractTest {
+public abstract class AbstractMessageContractTest extends AbstractNetworkFixture {
     /** How long a test waits for something that should happen promptly (a wake-up). */
     protected static final Duration PROMPTLY = Duration.ofSeconds(3);
     /** Room left in receive regions past the datagram, which must stay untouched. */
@@ -83,28 +79,9 @@ public abstract class AbstractMessageContractTest {
     /** A datagram no network sends: larger than any UDP payload. */
     private static final int OVERSIZE = 70_000;
 
-    private Network network;
-    private ExecutorService executor;
 
     /** Constructor for subclasses. */
     protected AbstractMessageContractTest() {}
-
-    /**
-     * Opens a fresh network for one test. The suite closes it after the test.
-     *
-     * @return a new, open network
-     * @throws IOException if the network cannot be opened
-     */
-    protected abstract Network newNetwork() throws IOException;
-
-    /**
-     * Returns whether IPv6 ({@code ::1}) tests should run; the IPv6 cases are skipped otherwise.
-     *
-     * @return {@code true} by default
-     */
-    protected boolean supportsIpv6() {
-        return true;
-    }
 
     /**
      * Returns whether reads honour {@link BatchFlags#PEEK}. When they do not, the suite checks that a
@@ -172,15 +149,6 @@ public abstract class AbstractMessageContractTest {
     }
 
     /**
-     * Names the network under test in failure messages.
-     *
-     * @return the provider name by default
-     */
-    protected String describeNetwork() {
-        return network.providerName();
-    }
-
-    /**
      * Called with every connection the suite opens, before it is used; override to put it in a state
      * under test (for instance to switch on {@link UdpSocketOptions#UDP_GRO}). The default returns it
      * unchanged.
@@ -191,45 +159,6 @@ public abstract class AbstractMessageContractTest {
      */
     protected UdpConnection prepare(UdpConnection connection) throws IOException {
         return connection;
-    }
-
-    /**
-     * Returns the network under test.
-     *
-     * @return the network opened for the current test
-     */
-    protected final Network network() {
-        return network;
-    }
-
-    /**
-     * Opens the network for the next test.
-     *
-     * @throws IOException if {@link #newNetwork()} fails
-     */
-    @BeforeEach
-    public final void openMessageNetwork() throws IOException {
-        network = newNetwork();
-        assertThat(network).as("newNetwork()").isNotNull();
-        executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "message-contract-test");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    /** Closes the network and stops helper threads. */
-    @AfterEach
-    public final void closeMessageNetwork() {
-        try {
-            if (network != null) {
-                network.close();
-            }
-        } finally {
-            if (executor != null) {
-                executor.shutdownNow();
-            }
-        }
     }
 
     /**
@@ -892,7 +821,7 @@ public abstract class AbstractMessageContractTest {
             UdpConnection c = open(UdpFamily.UDP4);
             c.setReadTimeout(timeout);
             CountDownLatch entering = new CountDownLatch(1);
-            Future<Integer> reader = executor.submit(() -> {
+            Future<Integer> reader = executor().submit(() -> {
                 entering.countDown();
                 return c.readBatch(Batches.roomy(4), 0, 4, 0);
             });
@@ -1027,7 +956,7 @@ public abstract class AbstractMessageContractTest {
     }
 
     private UdpConnection open(UdpFamily family, InetSocketAddress local) throws IOException {
-        UdpConnection c = network.openUdp(family, local);
+        UdpConnection c = network().openUdp(family, local);
         try {
             return prepare(c);
         } catch (IOException | RuntimeException e) {

@@ -32,15 +32,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -69,74 +65,15 @@ import org.junit.jupiter.api.Timeout;
  *
  * @since 0.1
  */
-public abstract class AbstractNetworkContractTest {
+public abstract class AbstractNetworkContractTest extends AbstractNetworkFixture {
     /** How long a test waits for something that should happen promptly (a wake-up, a datagram). */
     protected static final Duration PROMPTLY = Duration.ofSeconds(3);
 
     private static final int RACE_ITERATIONS = 200;
 
-    private Network network;
-    private ExecutorService executor;
 
     /** Constructor for subclasses. */
     protected AbstractNetworkContractTest() {}
-
-    /**
-     * Opens a fresh network for one test. The suite closes it after the test.
-     *
-     * @return a new, open network
-     * @throws IOException if the network cannot be opened
-     */
-    protected abstract Network newNetwork() throws IOException;
-
-    /**
-     * Returns whether IPv6 ({@code ::1}) tests should run. Override to return {@code false} on hosts
-     * without IPv6 loopback; the IPv6 tests are then skipped (not failed).
-     *
-     * @return {@code true} by default
-     */
-    protected boolean supportsIpv6() {
-        return true;
-    }
-
-    /**
-     * Returns the network under test, opened by {@link #newNetwork()} for the current test.
-     *
-     * @return the network
-     */
-    protected final Network network() {
-        return network;
-    }
-
-    /**
-     * Opens the network for the next test.
-     *
-     * @throws IOException if {@link #newNetwork()} fails
-     */
-    @BeforeEach
-    public final void openNetwork() throws IOException {
-        network = newNetwork();
-        assertThat(network).as("newNetwork()").isNotNull();
-        executor = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "network-contract-test");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    /** Closes the network and stops helper threads. */
-    @AfterEach
-    public final void closeNetwork() {
-        try {
-            if (network != null) {
-                network.close();
-            }
-        } finally {
-            if (executor != null) {
-                executor.shutdownNow();
-            }
-        }
-    }
 
     // ---------------------------------------------------------------------------------------------
     // Identity
@@ -145,15 +82,15 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void isNativeMatchesProviderName() {
-        String name = network.providerName();
+        String name = network().providerName();
         assertThat(name).isNotBlank().isEqualTo(name.toLowerCase(java.util.Locale.ROOT));
         if (name.equals("system")) {
-            assertThat(network.isNative()).as("system network is native").isTrue();
+            assertThat(network().isNative()).as("system network is native").isTrue();
         } else if (name.equals("loopback")) {
-            assertThat(network.isNative()).as("loopback network is not native").isFalse();
+            assertThat(network().isNative()).as("loopback network is not native").isFalse();
         }
-        assertThat(network.isOpen()).isTrue();
-        assertThat(network.features()).isNotNull();
+        assertThat(network().isOpen()).isTrue();
+        assertThat(network().features()).isNotNull();
     }
 
     /**
@@ -164,7 +101,7 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void interfacesAreListed() throws IOException {
-        List<NetworkInterfaceInfo> interfaces = network.interfaces();
+        List<NetworkInterfaceInfo> interfaces = network().interfaces();
         assertThat(interfaces).isNotNull();
         for (NetworkInterfaceInfo info : interfaces) {
             assertThat(info.name()).isNotBlank();
@@ -183,13 +120,13 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void udp4GetsEphemeralPort() throws IOException {
-        try (UdpConnection c = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection c = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             assertThat(c.localAddress().getAddress()).isEqualTo(LOOPBACK4);
             assertThat(c.localAddress().getPort()).isBetween(1, 65_535);
             assertThat(c.family()).isEqualTo(UdpFamily.UDP4);
             assertThat(c.isDualStack()).isFalse();
             assertThat(c.remoteAddress()).isEmpty();
-            assertThat(c.network()).isSameAs(network);
+            assertThat(c.network()).isSameAs(network());
             assertThat(c.isOpen()).isTrue();
             assertThat(c.readTimeout()).isEqualTo(Duration.ZERO);
         }
@@ -204,7 +141,7 @@ public abstract class AbstractNetworkContractTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void udp6GetsEphemeralPort() throws IOException {
         assumeTrue(supportsIpv6(), "IPv6 not supported here");
-        try (UdpConnection c = network.openUdp(UdpFamily.UDP6, loopback6(0))) {
+        try (UdpConnection c = network().openUdp(UdpFamily.UDP6, loopback6(0))) {
             assertThat(c.localAddress().getAddress()).isEqualTo(LOOPBACK6);
             assertThat(c.localAddress().getPort()).isBetween(1, 65_535);
             assertThat(c.family()).isEqualTo(UdpFamily.UDP6);
@@ -219,8 +156,8 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void udpFamilyBindsIpv4Literal() throws IOException {
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP, loopback4(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP, loopback4(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             assertThat(a.family()).isEqualTo(UdpFamily.UDP);
             assertThat(a.localAddress().getAddress()).isEqualTo(LOOPBACK4);
             assertExchange(a, b, 64, 1);
@@ -236,19 +173,19 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void portInUseThrowsBindException() throws IOException {
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             int port = a.localAddress().getPort();
-            assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP4, loopback4(port)))
+            assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP4, loopback4(port)))
                     .isInstanceOf(BindException.class);
         }
         if (supportsIpv6()) {
-            try (UdpConnection a = network.openUdp(UdpFamily.UDP6, loopback6(0))) {
+            try (UdpConnection a = network().openUdp(UdpFamily.UDP6, loopback6(0))) {
                 int port = a.localAddress().getPort();
-                assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP6, loopback6(port)))
+                assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP6, loopback6(port)))
                         .isInstanceOf(BindException.class);
             }
         }
-        assertThat(network.openConnections()).isEmpty();
+        assertThat(network().openConnections()).isEmpty();
     }
 
     /**
@@ -260,11 +197,11 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void v6OnlyLetsUdp4AndUdp6ShareAPort() throws IOException {
-        assumeTrue(network.features().contains(NetworkFeature.V6ONLY), "network lacks V6ONLY");
+        assumeTrue(network().features().contains(NetworkFeature.V6ONLY), "network lacks V6ONLY");
         assumeTrue(supportsIpv6(), "IPv6 not supported here");
-        try (UdpConnection v4 = network.openUdp(UdpFamily.UDP4, new InetSocketAddress(WILDCARD4, 0))) {
+        try (UdpConnection v4 = network().openUdp(UdpFamily.UDP4, new InetSocketAddress(WILDCARD4, 0))) {
             int port = v4.localAddress().getPort();
-            try (UdpConnection v6 = network.openUdp(UdpFamily.UDP6, new InetSocketAddress(WILDCARD6, port))) {
+            try (UdpConnection v6 = network().openUdp(UdpFamily.UDP6, new InetSocketAddress(WILDCARD6, port))) {
                 assertThat(v6.localAddress().getPort()).isEqualTo(port);
                 assertThat(v6.isDualStack()).isFalse();
                 assertThat(v4.isDualStack()).isFalse();
@@ -282,15 +219,15 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void withoutV6OnlyUdp6IsDualStackAndConflictsWithUdp4() throws IOException {
-        assumeTrue(!network.features().contains(NetworkFeature.V6ONLY), "network has V6ONLY");
+        assumeTrue(!network().features().contains(NetworkFeature.V6ONLY), "network has V6ONLY");
         assumeTrue(supportsIpv6(), "IPv6 not supported here");
-        try (UdpConnection v4 = network.openUdp(UdpFamily.UDP4, new InetSocketAddress(WILDCARD4, 0))) {
+        try (UdpConnection v4 = network().openUdp(UdpFamily.UDP4, new InetSocketAddress(WILDCARD4, 0))) {
             int port = v4.localAddress().getPort();
             assertThat(v4.isDualStack()).isFalse();
-            assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP6, new InetSocketAddress(WILDCARD6, port)))
+            assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP6, new InetSocketAddress(WILDCARD6, port)))
                     .isInstanceOf(BindException.class);
         }
-        try (UdpConnection v6 = network.openUdp(UdpFamily.UDP6, new InetSocketAddress(WILDCARD6, 0))) {
+        try (UdpConnection v6 = network().openUdp(UdpFamily.UDP6, new InetSocketAddress(WILDCARD6, 0))) {
             assertThat(v6.isDualStack()).isTrue();
         }
     }
@@ -304,10 +241,10 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void dualStackUdp6ReachesIpv4Peers() throws IOException {
-        assumeTrue(!network.features().contains(NetworkFeature.V6ONLY), "network has V6ONLY");
+        assumeTrue(!network().features().contains(NetworkFeature.V6ONLY), "network has V6ONLY");
         assumeTrue(supportsIpv6(), "IPv6 not supported here");
-        try (UdpConnection v6 = network.openUdp(UdpFamily.UDP6, new InetSocketAddress(WILDCARD6, 0));
-                UdpConnection v4 = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection v6 = network().openUdp(UdpFamily.UDP6, new InetSocketAddress(WILDCARD6, 0));
+                UdpConnection v4 = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             v6.send(Datagrams.payload(10, 1), v4.localAddress());
             ByteBuffer buf = ByteBuffer.allocate(100);
             InetSocketAddress from = v4.receive(buf);
@@ -332,8 +269,8 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void sendReceiveIpv4() throws IOException {
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             assertExchange(a, b, 1200, 7);
             assertExchange(b, a, 1, 8);
         }
@@ -348,8 +285,8 @@ public abstract class AbstractNetworkContractTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void sendReceiveIpv6() throws IOException {
         assumeTrue(supportsIpv6(), "IPv6 not supported here");
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP6, loopback6(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP6, loopback6(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP6, loopback6(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP6, loopback6(0))) {
             assertExchange(a, b, 1200, 9);
             assertExchange(b, a, 1, 10);
         }
@@ -363,8 +300,8 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void buffersArePositionedAsDocumented() throws IOException {
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             for (ByteBuffer dst : List.of(ByteBuffer.allocate(400), ByteBuffer.allocateDirect(400),
                     ByteBuffer.allocate(Datagrams.MAX_BUFFER + 10), ByteBuffer.allocateDirect(Datagrams.MAX_BUFFER + 10))) {
                 byte[] sent = Datagrams.bytes(300, dst.capacity());
@@ -391,8 +328,8 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void zeroLengthDatagram() throws IOException {
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             a.send(ByteBuffer.allocate(0), b.localAddress());
             ByteBuffer dst = ByteBuffer.allocate(100);
             assertThat(b.receive(dst)).isEqualTo(a.localAddress());
@@ -410,8 +347,8 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void severalDatagramsArriveInOrder() throws IOException {
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             int count = 32;
             for (int i = 0; i < count; i++) {
                 a.send(Datagrams.payload(100 + i, i), b.localAddress());
@@ -434,11 +371,11 @@ public abstract class AbstractNetworkContractTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void sendToUnboundPortDoesNotThrow() throws IOException {
         InetSocketAddress gone;
-        try (UdpConnection tmp = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection tmp = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             gone = tmp.localAddress();
         }
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             for (int i = 0; i < 3; i++) {
                 a.send(Datagrams.payload(20, i), gone);
             }
@@ -456,9 +393,9 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void connectedConnection() throws IOException {
-        try (UdpConnection peer = network.openUdp(UdpFamily.UDP4, loopback4(0));
-                UdpConnection stranger = network.openUdp(UdpFamily.UDP4, loopback4(0));
-                UdpConnection c = network.openUdp(UdpFamily.UDP4, loopback4(0), peer.localAddress())) {
+        try (UdpConnection peer = network().openUdp(UdpFamily.UDP4, loopback4(0));
+                UdpConnection stranger = network().openUdp(UdpFamily.UDP4, loopback4(0));
+                UdpConnection c = network().openUdp(UdpFamily.UDP4, loopback4(0), peer.localAddress())) {
             assertThat(c.remoteAddress()).contains(peer.localAddress());
             c.send(Datagrams.payload(30, 1), null);
             ByteBuffer dst = ByteBuffer.allocate(100);
@@ -491,9 +428,9 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void oversizeIpv4DatagramIsRefused() throws IOException {
-        assumeTrue(network.features().contains(NetworkFeature.STRICT_DATAGRAM_SIZES), "no STRICT_DATAGRAM_SIZES");
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        assumeTrue(network().features().contains(NetworkFeature.STRICT_DATAGRAM_SIZES), "no STRICT_DATAGRAM_SIZES");
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             assertThatThrownBy(() -> a.send(ByteBuffer.allocate(UdpFamily.MAX_IPV4_PAYLOAD + 1), b.localAddress()))
                     .isInstanceOf(DatagramTooLargeException.class)
                     .satisfies(e -> assertThat(((DatagramTooLargeException) e).size())
@@ -511,10 +448,10 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void oversizeIpv6DatagramIsRefused() throws IOException {
-        assumeTrue(network.features().contains(NetworkFeature.STRICT_DATAGRAM_SIZES), "no STRICT_DATAGRAM_SIZES");
+        assumeTrue(network().features().contains(NetworkFeature.STRICT_DATAGRAM_SIZES), "no STRICT_DATAGRAM_SIZES");
         assumeTrue(supportsIpv6(), "IPv6 not supported here");
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP6, loopback6(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP6, loopback6(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP6, loopback6(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP6, loopback6(0))) {
             assertThatThrownBy(() -> a.send(ByteBuffer.allocate(UdpFamily.MAX_IPV6_PAYLOAD + 1), b.localAddress()))
                     .isInstanceOf(DatagramTooLargeException.class);
             assertExchange(a, b, 100, 2);
@@ -530,9 +467,9 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void truncatedDatagramIsReported() throws IOException {
-        assumeTrue(network.features().contains(NetworkFeature.STRICT_DATAGRAM_SIZES), "no STRICT_DATAGRAM_SIZES");
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        assumeTrue(network().features().contains(NetworkFeature.STRICT_DATAGRAM_SIZES), "no STRICT_DATAGRAM_SIZES");
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             for (ByteBuffer small : List.of(ByteBuffer.allocate(16), ByteBuffer.allocateDirect(16))) {
                 byte[] big = Datagrams.bytes(1000, 11);
                 a.send(ByteBuffer.wrap(big), b.localAddress());
@@ -565,8 +502,8 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void readTimeoutExpires() throws IOException {
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-                UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+                UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             assertThatThrownBy(() -> b.setReadTimeout(Duration.ofMillis(-1)))
                     .isInstanceOf(IllegalArgumentException.class);
             b.setReadTimeout(Duration.ofMillis(200));
@@ -611,7 +548,7 @@ public abstract class AbstractNetworkContractTest {
     }
 
     private void assertCloseWakesReceiver(Duration timeout) throws Exception {
-        UdpConnection c = network.openUdp(UdpFamily.UDP4, loopback4(0));
+        UdpConnection c = network().openUdp(UdpFamily.UDP4, loopback4(0));
         c.setReadTimeout(timeout);
         Future<?> receiver = blockedReceiver(c);
         long start = System.nanoTime();
@@ -630,20 +567,20 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void closedConnectionRefusesIo() throws IOException {
-        UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-        UdpConnection timed = network.openUdp(UdpFamily.UDP4, loopback4(0));
+        UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+        UdpConnection timed = network().openUdp(UdpFamily.UDP4, loopback4(0));
         timed.setReadTimeout(Duration.ofMillis(10));
         InetSocketAddress local = a.localAddress();
         a.close();
         a.close();
         timed.close();
         assertThat(a.isOpen()).isFalse();
-        assertThat(network.openConnections()).doesNotContain(a, timed);
+        assertThat(network().openConnections()).doesNotContain(a, timed);
         assertThatThrownBy(() -> a.receive(ByteBuffer.allocate(10))).isInstanceOf(ClosedChannelException.class);
         assertThatThrownBy(() -> a.send(ByteBuffer.allocate(10), local)).isInstanceOf(ClosedChannelException.class);
         assertThatThrownBy(() -> timed.receive(ByteBuffer.allocate(10))).isInstanceOf(ClosedChannelException.class);
         // the port is free again
-        network.openUdp(UdpFamily.UDP4, local).close();
+        network().openUdp(UdpFamily.UDP4, local).close();
     }
 
     /**
@@ -655,30 +592,30 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void networkCloseClosesEverything() throws Exception {
-        UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-        UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0));
-        UdpConnection c = network.openUdp(UdpFamily.UDP4, loopback4(0));
+        UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+        UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0));
+        UdpConnection c = network().openUdp(UdpFamily.UDP4, loopback4(0));
         c.setReadTimeout(Duration.ofSeconds(60));
         Future<?> blocked = blockedReceiver(a);
         Future<?> blockedTimed = blockedReceiver(c);
         long start = System.nanoTime();
-        network.close();
+        network().close();
         assertFailsWithClosedChannel(blocked);
         assertFailsWithClosedChannel(blockedTimed);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PROMPTLY);
-        assertThat(network.isOpen()).isFalse();
+        assertThat(network().isOpen()).isFalse();
         assertThat(a.isOpen()).isFalse();
         assertThat(b.isOpen()).isFalse();
         assertThat(c.isOpen()).isFalse();
-        assertThat(network.openConnections()).isEmpty();
+        assertThat(network().openConnections()).isEmpty();
         assertThatThrownBy(() -> b.send(ByteBuffer.allocate(1), a.localAddress()))
                 .isInstanceOf(ClosedChannelException.class);
-        assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP4, loopback4(0)))
+        assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP4, loopback4(0)))
                 .isInstanceOf(ClosedNetworkException.class);
-        assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP4, loopback4(0), b.localAddress()))
+        assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP4, loopback4(0), b.localAddress()))
                 .isInstanceOf(ClosedNetworkException.class);
-        network.close();
-        assertThat(network.isOpen()).isFalse();
+        network().close();
+        assertThat(network().isOpen()).isFalse();
     }
 
     /**
@@ -689,21 +626,21 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void openConnectionsTracksOpenOnes() throws IOException {
-        assertThat(network.openConnections()).isEmpty();
-        UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0));
-        UdpConnection b = network.openUdp(UdpFamily.UDP4, loopback4(0), a.localAddress());
-        assertThat(network.openConnections()).containsExactlyInAnyOrder(a, b);
-        List<UdpConnection> snapshot = network.openConnections();
+        assertThat(network().openConnections()).isEmpty();
+        UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0));
+        UdpConnection b = network().openUdp(UdpFamily.UDP4, loopback4(0), a.localAddress());
+        assertThat(network().openConnections()).containsExactlyInAnyOrder(a, b);
+        List<UdpConnection> snapshot = network().openConnections();
         a.close();
-        assertThat(network.openConnections()).containsExactly(b);
+        assertThat(network().openConnections()).containsExactly(b);
         assertThat(snapshot).as("a snapshot, not a live view").hasSize(2);
         b.close();
-        assertThat(network.openConnections()).isEmpty();
+        assertThat(network().openConnections()).isEmpty();
         // a failed open leaves nothing behind
-        try (UdpConnection c = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
-            assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP4, c.localAddress()))
+        try (UdpConnection c = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
+            assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP4, c.localAddress()))
                     .isInstanceOf(BindException.class);
-            assertThat(network.openConnections()).containsExactly(c);
+            assertThat(network().openConnections()).containsExactly(c);
         }
     }
 
@@ -719,7 +656,7 @@ public abstract class AbstractNetworkContractTest {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         AtomicInteger sent = new AtomicInteger();
         for (int i = 0; i < RACE_ITERATIONS; i++) {
-            UdpConnection c = network.openUdp(UdpFamily.UDP4, loopback4(0));
+            UdpConnection c = network().openUdp(UdpFamily.UDP4, loopback4(0));
             if (i % 2 == 1) {
                 c.setReadTimeout(Duration.ofSeconds(30));
             }
@@ -727,7 +664,7 @@ public abstract class AbstractNetworkContractTest {
             CountDownLatch started = new CountDownLatch(3);
             List<Future<?>> tasks = new ArrayList<>();
             for (int s = 0; s < 2; s++) {
-                tasks.add(executor.submit(() -> {
+                tasks.add(executor().submit(() -> {
                     started.countDown();
                     ByteBuffer payload = Datagrams.payload(64, 1);
                     while (true) {
@@ -737,7 +674,7 @@ public abstract class AbstractNetworkContractTest {
                     }
                 }));
             }
-            tasks.add(executor.submit(() -> {
+            tasks.add(executor().submit(() -> {
                 started.countDown();
                 ByteBuffer dst = ByteBuffer.allocate(128);
                 while (true) {
@@ -758,7 +695,7 @@ public abstract class AbstractNetworkContractTest {
             assertThat(c.isOpen()).isFalse();
         }
         assertThat(sent.get()).isPositive();
-        assertThat(network.openConnections()).isEmpty();
+        assertThat(network().openConnections()).isEmpty();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -773,17 +710,17 @@ public abstract class AbstractNetworkContractTest {
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void unresolvedAddressesAreRefused() throws IOException {
         InetSocketAddress unresolved = InetSocketAddress.createUnresolved("127.0.0.1", 9);
-        assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP4, unresolved))
+        assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP4, unresolved))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP4, loopback4(0), unresolved))
+        assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP4, loopback4(0), unresolved))
                 .isInstanceOf(IllegalArgumentException.class);
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             assertThatThrownBy(() -> a.send(ByteBuffer.allocate(1), unresolved))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> a.send(ByteBuffer.allocate(1), InetSocketAddress.createUnresolved("localhost", 9)))
                     .isInstanceOf(IllegalArgumentException.class);
         }
-        assertThat(network.openConnections()).isEmpty();
+        assertThat(network().openConnections()).isEmpty();
     }
 
     /**
@@ -794,20 +731,20 @@ public abstract class AbstractNetworkContractTest {
     @Test
     @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     public void wrongFamilyIsRefused() throws IOException {
-        assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP4, loopback6(0)))
+        assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP4, loopback6(0)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP6, loopback4(0)))
+        assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP6, loopback4(0)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> network.openUdp(UdpFamily.UDP4, loopback4(0), loopback6(9)))
+        assertThatThrownBy(() -> network().openUdp(UdpFamily.UDP4, loopback4(0), loopback6(9)))
                 .isInstanceOf(IllegalArgumentException.class);
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             assertThatThrownBy(() -> a.send(ByteBuffer.allocate(1), loopback6(9)))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> a.send(ByteBuffer.allocate(1), null))
                     .as("no target on an unconnected connection")
                     .isInstanceOf(IllegalArgumentException.class);
         }
-        assertThat(network.openConnections()).isEmpty();
+        assertThat(network().openConnections()).isEmpty();
     }
 
     /**
@@ -830,7 +767,7 @@ public abstract class AbstractNetworkContractTest {
                 return Integer.class;
             }
         };
-        try (UdpConnection a = network.openUdp(UdpFamily.UDP4, loopback4(0))) {
+        try (UdpConnection a = network().openUdp(UdpFamily.UDP4, loopback4(0))) {
             assertThat(a.supportedOptions()).isNotNull().doesNotContain(bogus);
             assertThatThrownBy(() -> a.getOption(bogus)).isInstanceOf(UnsupportedOperationException.class);
             assertThatThrownBy(() -> a.setOption(bogus, 1)).isInstanceOf(UnsupportedOperationException.class);
@@ -867,7 +804,7 @@ public abstract class AbstractNetworkContractTest {
 
     private Future<?> blockedReceiver(UdpConnection c) throws InterruptedException {
         CountDownLatch entering = new CountDownLatch(1);
-        Future<?> f = executor.submit(() -> {
+        Future<?> f = executor().submit(() -> {
             entering.countDown();
             c.receive(ByteBuffer.allocate(100));
             return null;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.condition.OS;
 class MessageApiAllocationTest {
     private static final int BATCH = 128;
     private static final int ROUNDS = 300;
+    private static final int WINDOWS = 20;
 
     @Test
     void reusedMessagesWithControlDataAllocateNothingPerDatagram() throws IOException {
@@ -48,10 +49,15 @@ class MessageApiAllocationTest {
             }
             ControlMessage parsed = new ControlMessage();
             roundTrips(from, to, sends, reads, parsed, ROUNDS); // warm up: JIT, caches, arenas
-            long before = allocatedBytes();
-            roundTrips(from, to, sends, reads, parsed, ROUNDS);
-            long allocated = allocatedBytes() - before;
-            assertThat((double) allocated / (ROUNDS * BATCH)).as("bytes allocated per datagram (%d in all)", allocated)
+            // Until the JIT's optimising tier has compiled the loop (later on a busy machine), escape
+            // analysis is off and short-lived objects are allocated: steady state is the best window.
+            double best = Double.MAX_VALUE;
+            for (int window = 0; window < WINDOWS && best >= 1.0; window++) {
+                long before = allocatedBytes();
+                roundTrips(from, to, sends, reads, parsed, ROUNDS);
+                best = Math.min(best, (double) (allocatedBytes() - before) / (ROUNDS * BATCH));
+            }
+            assertThat(best).as("bytes allocated per datagram in the best of up to %d windows", WINDOWS)
                     .isLessThan(1.0);
         }
     }

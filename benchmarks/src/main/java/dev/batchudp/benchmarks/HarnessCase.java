@@ -17,8 +17,18 @@ abstract class HarnessCase {
     /** The case's name on the command line. */
     abstract String name();
 
-    /** The C case whose rate of the same round this case is divided by: {@code c-mmsg} or {@code c-gso}. */
+    /**
+     * The C case whose rate of the same round this case is divided by: the one with the same socket
+     * configuration, {@code c-mmsg}, {@code c-mmsg-connected} (a connected sender) or {@code c-gso}.
+     * A run without {@code c-mmsg-connected} divides connected cases by {@code c-mmsg}
+     * ({@link #fallbackReference}).
+     */
     abstract String cReference();
+
+    /** The reference of a case whose own C reference is not in the run, or null. */
+    static String fallbackReference(String reference) {
+        return reference.endsWith("-connected") ? reference.substring(0, reference.length() - "-connected".length()) : null;
+    }
 
     /** What the case does, in one line, for the output and BENCHMARKS.md. */
     abstract String description();
@@ -77,10 +87,16 @@ abstract class HarnessCase {
                 return new BindCase(name, "jdk", false, false, settings);
             case "jdk-channel":
                 return new JdkChannelCase();
+            case "linux-messages":
+                return new MessageCase(false, settings);
+            case "linux-messages-connected":
+                return new MessageCase(true, settings);
             case "netty-epoll":
-                return new NettyEpollCase(false, settings);
+                return new NettyEpollCase(false, true, settings);
+            case "netty-epoll-unconnected":
+                return new NettyEpollCase(false, false, settings);
             case "netty-epoll-gso":
-                return new NettyEpollCase(true, settings);
+                return new NettyEpollCase(true, true, settings);
             default:
                 throw new IllegalArgumentException("unknown case " + name);
         }

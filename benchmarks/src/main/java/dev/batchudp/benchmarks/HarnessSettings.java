@@ -31,12 +31,17 @@ record HarnessSettings(int size, double seconds, int runs, boolean ipv6, List<St
             "         [--cases c-mmsg,stdnetbind-linux-nogso,...] [--udplimit /path/to/udplimit]",
             "         [--pin 0,1|none] [--batch N] [--rxbuf BYTES] [--netty-gso-packets 4]",
             "         [--out PATH-PREFIX] [--label TEXT]",
-            "cases: c-mmsg c-gso stdnetbind-linux stdnetbind-linux-borrowed stdnetbind-linux-nogso",
-            "       stdnetbind-linux-nogso-borrowed stdnetbind-jdk jdk-channel netty-epoll netty-epoll-gso");
+            "cases: c-mmsg c-mmsg-connected c-gso stdnetbind-linux stdnetbind-linux-borrowed stdnetbind-linux-nogso",
+            "       stdnetbind-linux-nogso-borrowed stdnetbind-jdk linux-messages linux-messages-connected",
+            "       jdk-channel netty-epoll netty-epoll-unconnected netty-epoll-gso");
 
-    /** The cases run when {@code --cases} is not given: every path, with its C limit. */
+    /**
+     * The cases run when {@code --cases} is not given: every path, with its C limit; unconnected
+     * senders first, then connected ones with theirs.
+     */
     static final List<String> DEFAULT_CASES = List.of("c-mmsg", "stdnetbind-linux-nogso",
-            "stdnetbind-linux-nogso-borrowed", "jdk-channel", "netty-epoll", "c-gso", "stdnetbind-linux",
+            "stdnetbind-linux-nogso-borrowed", "linux-messages", "netty-epoll-unconnected", "c-mmsg-connected",
+            "linux-messages-connected", "netty-epoll", "jdk-channel", "c-gso", "stdnetbind-linux",
             "stdnetbind-linux-borrowed", "netty-epoll-gso");
 
     /**

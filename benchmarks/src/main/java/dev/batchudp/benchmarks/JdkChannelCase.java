@@ -22,7 +22,7 @@ final class JdkChannelCase extends HarnessCase {
 
     @Override
     String cReference() {
-        return "c-mmsg";
+        return "c-mmsg-connected";
     }
 
     @Override

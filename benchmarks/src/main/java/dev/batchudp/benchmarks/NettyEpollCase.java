@@ -34,10 +34,15 @@ import java.util.concurrent.TimeUnit;
  * harness pins its own threads).
  *
  * <ul>
- *   <li>{@code netty-epoll}: 128 writes of a datagram and one {@code flush()} per batch, which Netty
- *       sends with one {@code sendmmsg}; the receiver reads with {@code recvmmsg} of 128, which Netty
- *       uses when {@link EpollChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE} is set and the receive buffer
- *       holds several datagrams of that size.
+ *   <li>{@code netty-epoll}: a connected sender channel, 128 writes of a datagram and one
+ *       {@code flush()} per batch, which Netty sends with one {@code sendmmsg}; the receiver reads with
+ *       {@code recvmmsg} of 128, which Netty uses when
+ *       {@link EpollChannelOption#MAX_DATAGRAM_PAYLOAD_SIZE} is set and the receive buffer holds
+ *       several datagrams of that size. A connected socket is Netty's fastest configuration for one
+ *       peer (no route lookup per datagram), so its C reference is {@code c-mmsg-connected}.
+ *   <li>{@code netty-epoll-unconnected}: the same with an unconnected sender writing
+ *       {@link DatagramPacket}s to the receiver's address, as a server answering many peers does
+ *       (and as {@code StdNetBind} and {@code c-mmsg} send).
  *   <li>{@code netty-epoll-gso}: {@link SegmentedDatagramPacket}s (UDP GSO) of as many datagrams as
  *       one UDP send holds (54 × 1200 B; at most 64 segments), several per {@code flush()}, all in one
  *       {@code sendmmsg}; the receiver sets {@link EpollChannelOption#UDP_GRO} and reads each coalesced
@@ -56,6 +61,7 @@ final class NettyEpollCase extends HarnessCase {
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(2 << 20, 4 << 20);
 
     private final boolean gso;
+    private final boolean connected;
     private final int packetsPerFlush;
     private final int size;
     /** Datagrams per {@link SegmentedDatagramPacket}. */
@@ -69,8 +75,9 @@ final class NettyEpollCase extends HarnessCase {
     private SendLoop sending;
     private final CountDownLatch receiverClosed = new CountDownLatch(1);
 
-    NettyEpollCase(boolean gso, HarnessSettings settings) {
+    NettyEpollCase(boolean gso, boolean connected, HarnessSettings settings) {
         this.gso = gso;
+        this.connected = connected;
         this.packetsPerFlush = settings.nettyGsoPacketsPerFlush();
         this.size = settings.size();
         int limit = settings.ipv6() ? ThroughputHarness.MAX_GSO_PAYLOAD_V6 : ThroughputHarness.MAX_GSO_PAYLOAD_V4;
@@ -92,12 +99,12 @@ final class NettyEpollCase extends HarnessCase {
 
     @Override
     String name() {
-        return gso ? "netty-epoll-gso" : "netty-epoll";
+        return gso ? "netty-epoll-gso" : connected ? "netty-epoll" : "netty-epoll-unconnected";
     }
 
     @Override
     String cReference() {
-        return gso ? "c-gso" : "c-mmsg";
+        return gso ? "c-gso" : connected ? "c-mmsg-connected" : "c-mmsg";
     }
 
     @Override
@@ -108,9 +115,10 @@ final class NettyEpollCase extends HarnessCase {
                     + " (FixedRecvByteBufAllocator(65536), MAX_DATAGRAM_PAYLOAD_SIZE 65536), split per segment",
                     NETTY_VERSION, packetsPerFlush, perPacket, size);
         }
-        return String.format(Locale.ROOT, "Netty %s epoll: %d writes + one flush (sendmmsg); recvmmsg of %d"
-                + " (MAX_DATAGRAM_PAYLOAD_SIZE %d, FixedRecvByteBufAllocator(%d))",
-                NETTY_VERSION, ThroughputHarness.BATCH, ThroughputHarness.BATCH, size, size * ThroughputHarness.BATCH);
+        return String.format(Locale.ROOT, "Netty %s epoll: %s sender, %d writes + one flush (sendmmsg); recvmmsg of %d"
+                + " (MAX_DATAGRAM_PAYLOAD_SIZE %d, FixedRecvByteBufAllocator(%d))", NETTY_VERSION,
+                connected ? "connected" : "unconnected (DatagramPackets)", ThroughputHarness.BATCH,
+                ThroughputHarness.BATCH, size, size * ThroughputHarness.BATCH);
     }
 
     @Override
@@ -142,11 +150,12 @@ final class NettyEpollCase extends HarnessCase {
         }
         receiver = rb.handler(new Counter()).bind(new InetSocketAddress(loopback, 0)).sync().channel();
         receiver.closeFuture().addListener(f -> receiverClosed.countDown());
-        sender = new Bootstrap().group(senderGroup).channel(EpollDatagramChannel.class)
+        Bootstrap sb = new Bootstrap().group(senderGroup).channel(EpollDatagramChannel.class)
                 .option(ChannelOption.SO_SNDBUF, ThroughputHarness.SOCKET_BUFFER)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                .handler(new Resume())
-                .connect(receiver.localAddress()).sync().channel();
+                .handler(new Resume());
+        sender = (connected || gso ? sb.connect(receiver.localAddress()) : sb.bind(new InetSocketAddress(loopback, 0)))
+                .sync().channel();
         recipient = (InetSocketAddress) receiver.localAddress();
         int bytes = gso ? size * perPacket : size;
         payload = Unpooled.directBuffer(bytes).writeZero(bytes);
@@ -219,7 +228,8 @@ final class NettyEpollCase extends HarnessCase {
                     sent += (long) packetsPerFlush * perPacket;
                 } else {
                     for (int i = 0; i < ThroughputHarness.BATCH; i++) {
-                        sender.write(payload.retainedDuplicate(), sender.voidPromise());
+                        sender.write(connected ? payload.retainedDuplicate()
+                                : new DatagramPacket(payload.retainedDuplicate(), recipient), sender.voidPromise());
                     }
                     sent += ThroughputHarness.BATCH;
                 }

@@ -106,7 +106,7 @@ final class SvgChart {
         }
         text(b, LABEL_X, bottom + 40, "start", "fill=\"#444\"", "Bar: quartiles (p25-p75) over rounds; thick line: median;"
                 + " whiskers: min-max. Ratios are per round: the case ÷ the C case measured in the same round");
-        text(b, LABEL_X, bottom + 58, "start", "fill=\"#444\"", "(c-gso for the GSO cases, c-mmsg for the others);"
+        text(b, LABEL_X, bottom + 58, "start", "fill=\"#444\"", "(c-gso for GSO, c-mmsg-connected for connected senders, else c-mmsg);"
                 + " dashed line: " + TARGET + ". Numbers on the right: medians.");
         text(b, LABEL_X, bottom + 76, "start", "fill=\"#444\"", "Drawn by dev.batchudp.benchmarks.ThroughputHarness;"
                 + " every run's numbers are in the CSV and JSON files written with this chart.");

@@ -12,7 +12,8 @@ import java.util.Map;
  * Measures UDP loopback throughput of one sender thread to one receiver thread for several
  * implementations in one run, against the C limit measured in the same run (the C tool udplimit,
  * {@code shared/tools/udplimit}): StdNetBind on the Linux path ({@code bind-linux}, with and without
- * GSO/GRO, copying or lending receive), StdNetBind on the portable JDK path, the JDK's
+ * GSO/GRO, copying or lending receive), the batch-message API on the Linux path with an unconnected or
+ * a connected sender ({@link MessageCase}), StdNetBind on the portable JDK path, the JDK's
  * {@code DatagramChannel} and Netty's epoll transport ({@link NettyEpollCase}).
  *
  * <pre>
@@ -28,7 +29,8 @@ import java.util.Map;
  * {@code (sent - received) / sent}; the receiver drains for 300 ms after the sender stops.
  *
  * <p><b>Report.</b> Per case: the per-round ratio to its C case of the same round ({@code c-gso} for the
- * GSO cases, {@code c-mmsg} for the others), as median, quartiles and range; the received rate likewise;
+ * GSO cases, {@code c-mmsg-connected} for cases whose sender is a connected socket, {@code c-mmsg} for
+ * the others; {@link HarnessCase#cReference}), as median, quartiles and range; the received rate likewise;
  * loss; the CPU time per datagram of the sending and of the receiving threads (the harness's threads,
  * plus Netty's event loops; for udplimit, its threads' {@code schedstat}); and the environment with an
  * idle check ({@link Environment}). Runs during which other processes used more than
@@ -71,7 +73,10 @@ public final class ThroughputHarness {
             } else {
                 HarnessCase hc = HarnessCase.create(c, settings);
                 descriptions.put(c, hc.description());
-                references.put(c, settings.cases().contains(hc.cReference()) ? hc.cReference() : null);
+                String ref = hc.cReference();
+                String fallback = HarnessCase.fallbackReference(ref);
+                references.put(c, settings.cases().contains(ref) ? ref
+                        : fallback != null && settings.cases().contains(fallback) ? fallback : null);
             }
             System.out.println("# " + c + ": " + descriptions.get(c));
         }

@@ -26,17 +26,29 @@ final class Udplimit {
 
     /** What a C case does, in one line. */
     static String description(String name) {
-        return name.equals("c-gso")
-                ? "udplimit -m gso (C): sendmsg of one UDP_SEGMENT buffer (64 KiB, at most 64 segments) per call;"
-                        + " recvmmsg with UDP_GRO"
-                : "udplimit -m mmsg (C): sendmmsg of 128; recvmmsg(MSG_WAITFORONE) of up to 128";
+        switch (name) {
+            case "c-gso":
+                return "udplimit -m gso (C): sendmsg of one UDP_SEGMENT buffer (64 KiB, at most 64 segments) per call;"
+                        + " recvmmsg with UDP_GRO";
+            case "c-mmsg-connected":
+                return "udplimit -m mmsg -c (C): connected sender, sendmmsg of 128; recvmmsg(MSG_WAITFORONE) of up to 128";
+            case "c-mmsg":
+                return "udplimit -m mmsg (C): sendmmsg of 128; recvmmsg(MSG_WAITFORONE) of up to 128";
+            default:
+                throw new IllegalArgumentException("unknown C case " + name);
+        }
     }
 
     /** Runs one C case. */
     static Sample run(String name, int round, HarnessSettings s, double seconds) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(s.udplimit(), "-m", name.substring(2),
+        boolean connected = name.endsWith("-connected");
+        String mode = connected ? name.substring(2, name.length() - "-connected".length()) : name.substring(2);
+        List<String> cmd = new ArrayList<>(List.of(s.udplimit(), "-m", mode,
                 "-s", Integer.toString(s.size()), "-d", Integer.toString((int) Math.max(1, Math.round(seconds))),
                 s.ipv6() ? "-6" : "-4", "-p", s.pin() == null ? "none" : s.pin()[0] + "," + s.pin()[1]));
+        if (connected) {
+            cmd.add("-c");
+        }
         Map<Long, Long> load0 = ProcFs.otherProcessTicks();
         long wall0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

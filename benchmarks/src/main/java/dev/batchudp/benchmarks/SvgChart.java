@@ -11,7 +11,7 @@ import java.util.Locale;
  * whiskers from the minimum to the maximum.
  */
 final class SvgChart {
-    private static final int WIDTH = 1000;
+    private static final int WIDTH = 1080;
     private static final int ROW = 26;
     private static final int TOP = 96;
     private static final int LABEL_X = 12;
@@ -193,13 +193,13 @@ final class SvgChart {
         if (name.startsWith("c-")) {
             return "#555555";
         }
-        if (name.startsWith("stdnetbind")) {
-            return "#1f77b4";
-        }
         if (name.startsWith("netty")) {
             return "#d95f02";
         }
-        return "#2ca02c";
+        if (name.startsWith("jdk-")) {
+            return "#7b3294"; // the JDK's DatagramChannel
+        }
+        return "#1f77b4"; // this project's paths
     }
 
     private static String trim(double v) {

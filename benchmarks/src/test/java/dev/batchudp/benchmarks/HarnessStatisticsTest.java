@@ -83,4 +83,21 @@ class HarnessStatisticsTest {
         assertThat(f[11]).isEqualTo("7"); // utime, field 14
         assertThat(f[14]).isEqualTo("2"); // cstime, field 17
     }
+
+    @Test
+    void everyCaseIsDividedByTheCCaseWithItsSocketConfiguration() {
+        HarnessSettings settings = HarnessSettings.parse(new String[] {"--udplimit", "/nonexistent/udplimit"});
+        for (String name : HarnessSettings.DEFAULT_CASES) {
+            if (!name.startsWith("c-")) {
+                assertThat(settings.cases()).as(name).contains(HarnessCase.create(name, settings).cReference());
+            }
+        }
+        assertThat(HarnessCase.create("netty-epoll", settings).cReference()).isEqualTo("c-mmsg-connected");
+        assertThat(HarnessCase.create("netty-epoll-unconnected", settings).cReference()).isEqualTo("c-mmsg");
+        assertThat(HarnessCase.create("linux-messages-connected", settings).cReference()).isEqualTo("c-mmsg-connected");
+        assertThat(HarnessCase.create("jdk-channel", settings).cReference()).isEqualTo("c-mmsg-connected");
+        // A run without the connected C case divides connected cases by c-mmsg, as runs before it did.
+        assertThat(HarnessCase.fallbackReference("c-mmsg-connected")).isEqualTo("c-mmsg");
+        assertThat(HarnessCase.fallbackReference("c-gso")).isNull();
+    }
 }

@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Where a run was measured, and whether the machine was idle before it: the load averages, and a
+ * Where a run was measured, and whether the machine was idle before it: judged by a
  * {@value #IDLE_SAMPLE_MILLIS} ms sample of {@code /proc/stat} (the share of all CPUs that was idle)
- * and of other processes' CPU time.
+ * and of other processes' CPU time; the load averages are reported beside it.
  *
  * @param date when the run started (UTC)
  * @param java the JDK (runtime version and VM)

@@ -17,7 +17,7 @@ import java.util.Locale;
  * @param pin CPUs of the sender and the receiver, or null for no pinning
  * @param udplimit path of the udplimit binary for the {@code c-} cases, or null
  * @param bindBatchSize StdNetBind batch size; 0 for the bind's default (128 on Linux)
- * @param receiveBufferSize bytes of each receive buffer of the StdNetBind cases
+ * @param receiveBufferSize bytes of each receive buffer of the StdNetBind and message cases
  * @param nettyGsoPacketsPerFlush {@code SegmentedDatagramPacket}s written per flush by {@code netty-epoll-gso}
  * @param out path prefix of the CSV, JSON and SVG files
  * @param label a note for the chart's title, such as "smoke run"

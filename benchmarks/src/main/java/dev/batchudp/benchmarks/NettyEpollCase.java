@@ -16,6 +16,7 @@ import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.util.Version;
 import java.io.IOException;
@@ -134,7 +135,11 @@ final class NettyEpollCase extends HarnessCase {
         // Netty's event loops do the I/O: pin them as the harness pins its own threads.
         receiverGroup.submit(() -> Affinity.pin(pin, 1)).sync();
         senderGroup.submit(() -> Affinity.pin(pin, 0)).sync();
-        Bootstrap rb = new Bootstrap().group(receiverGroup).channel(EpollDatagramChannel.class)
+        // A socket of the run's family, as udplimit's and the bind's: Netty's default channel is an
+        // IPv6 dual-stack socket, which sends IPv4 through udpv6_sendmsg.
+        SocketProtocolFamily family = loopback.getAddress().length == 16 ? SocketProtocolFamily.INET6
+                : SocketProtocolFamily.INET;
+        Bootstrap rb = new Bootstrap().group(receiverGroup).channelFactory(() -> new EpollDatagramChannel(family))
                 .option(ChannelOption.SO_RCVBUF, ThroughputHarness.SOCKET_BUFFER);
         if (gso) {
             // One coalesced datagram (< 64 KiB) per buffer: buffer / MAX_DATAGRAM_PAYLOAD_SIZE = 1, so
@@ -150,7 +155,7 @@ final class NettyEpollCase extends HarnessCase {
         }
         receiver = rb.handler(new Counter()).bind(new InetSocketAddress(loopback, 0)).sync().channel();
         receiver.closeFuture().addListener(f -> receiverClosed.countDown());
-        Bootstrap sb = new Bootstrap().group(senderGroup).channel(EpollDatagramChannel.class)
+        Bootstrap sb = new Bootstrap().group(senderGroup).channelFactory(() -> new EpollDatagramChannel(family))
                 .option(ChannelOption.SO_SNDBUF, ThroughputHarness.SOCKET_BUFFER)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .handler(new Resume());

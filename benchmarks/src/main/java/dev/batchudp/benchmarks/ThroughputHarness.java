@@ -77,6 +77,10 @@ public final class ThroughputHarness {
                 String fallback = HarnessCase.fallbackReference(ref);
                 references.put(c, settings.cases().contains(ref) ? ref
                         : fallback != null && settings.cases().contains(fallback) ? fallback : null);
+                if (!settings.cases().contains(ref) && references.get(c) != null) {
+                    System.out.println("# WARNING: " + c + " is divided by " + references.get(c) + ": " + ref
+                            + " is not in this run");
+                }
             }
             System.out.println("# " + c + ": " + descriptions.get(c));
         }

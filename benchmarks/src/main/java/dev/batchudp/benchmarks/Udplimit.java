@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the C tool udplimit (shared/tools/udplimit, built outside this repository) as the cases
- * {@code c-mmsg} ({@code sendmmsg}/{@code recvmmsg}) and {@code c-gso} ({@code UDP_SEGMENT} +
+ * {@code c-mmsg} ({@code sendmmsg}/{@code recvmmsg}), {@code c-mmsg-connected} (the same with a
+ * connected sender, {@code -c}) and {@code c-gso} ({@code UDP_SEGMENT} +
  * {@code UDP_GRO}), with the same payload, family, duration and CPUs as the Java cases, so that the
  * C limit is measured inside the same interleaved run.
  *
